@@ -1,0 +1,604 @@
+#include "content_walker.hpp"
+
+#include <datetime.h>
+#include <pybind11/pybind11.h>
+
+#include <charconv>
+#include <cstring>
+
+namespace event_bridge::python {
+
+namespace {
+
+WalkerTypes g_types;
+
+// Python 3.13 made the optional-attribute lookup public under a new name.
+int lookup_attr(PyObject* object, PyObject* name, PyObject** result) {
+#if PY_VERSION_HEX >= 0x030D0000
+  return PyObject_GetOptionalAttr(object, name, result);
+#else
+  return _PyObject_LookupAttr(object, name, result);
+#endif
+}
+
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The exception being handled as "TypeName: message", then cleared.
+std::string take_exception() {
+  PyObject *type = nullptr, *value = nullptr, *traceback = nullptr;
+  PyErr_Fetch(&type, &value, &traceback);
+  std::string text = type ? reinterpret_cast<PyTypeObject*>(type)->tp_name : "error";
+  if (value) {
+    if (PyObject* message = PyObject_Str(value)) {
+      if (const char* utf8 = PyUnicode_AsUTF8(message)) {
+        if (*utf8) text += std::string(": ") + utf8;
+      }
+      Py_DECREF(message);
+    }
+  }
+  PyErr_Clear();
+  Py_XDECREF(type);
+  Py_XDECREF(value);
+  Py_XDECREF(traceback);
+  if (text.size() > 200) text.resize(200);
+  return text;
+}
+
+}  // namespace
+
+WalkerTypes& walker_types() { return g_types; }
+
+void init_walker_types() {
+  if (g_types.ready) return;
+  PyDateTime_IMPORT;
+  if (!PyDateTimeAPI) throw pybind11::error_already_set();
+  auto intern = [](const char* text) {
+    PyObject* name = PyUnicode_InternFromString(text);
+    if (!name) throw pybind11::error_already_set();
+    return name;
+  };
+  g_types.as_dict = intern("as_dict");
+  g_types.dataclass_fields = intern("__dataclass_fields__");
+  g_types.int_attr = intern("int");
+  g_types.isoformat = intern("isoformat");
+  g_types.value_attr = intern("value");
+  g_types.name = intern("name");
+  g_types.content = intern("content");
+  g_types.id = intern("id");
+  g_types.timestamp = intern("timestamp");
+  g_types.uuid_type = pybind11::object(pybind11::module_::import("uuid").attr("UUID")).release().ptr();
+  g_types.enum_type = pybind11::object(pybind11::module_::import("enum").attr("Enum")).release().ptr();
+  g_types.dataclass_fields_fn =
+      pybind11::object(pybind11::module_::import("dataclasses").attr("fields")).release().ptr();
+  g_types.ready = true;
+}
+
+void PyContent::write(Writer& writer, int max_depth, NormalizationCounters& counters) {
+  writer_ = &writer;
+  counters_ = &counters;
+  max_depth_ = max_depth;
+  stack_.clear();
+  walk(content_, 0);
+  if (PyErr_Occurred()) PyErr_Clear();  // never leave an error behind for the caller
+}
+
+bool PyContent::enter(PyObject* container) {
+  for (PyObject* open : stack_) {
+    if (open == container) {
+      counters_->cycles.fetch_add(1, std::memory_order_relaxed);
+      writer_->string("<cycle>");
+      return false;
+    }
+  }
+  stack_.push_back(container);
+  return true;
+}
+
+void PyContent::write_str(PyObject* str) {
+  Py_ssize_t size = 0;
+  const char* utf8 = PyUnicode_AsUTF8AndSize(str, &size);
+  if (utf8) {
+    writer_->string(std::string_view(utf8, static_cast<std::size_t>(size)));
+    return;
+  }
+  // Lone surrogates have no UTF-8: escape them instead of failing.
+  PyErr_Clear();
+  PyObject* bytes = PyUnicode_AsEncodedString(str, "utf-8", "backslashreplace");
+  if (bytes) {
+    writer_->string(std::string_view(PyBytes_AS_STRING(bytes),
+                                     static_cast<std::size_t>(PyBytes_GET_SIZE(bytes))));
+    Py_DECREF(bytes);
+  } else {
+    PyErr_Clear();
+    writer_->string("<unencodable str>");
+  }
+}
+
+void PyContent::write_int(PyObject* value) {
+  int overflow = 0;
+  const long long signed_value = PyLong_AsLongLongAndOverflow(value, &overflow);
+  if (overflow == 0) {
+    if (signed_value == -1 && PyErr_Occurred()) {
+      PyErr_Clear();
+      write_repr(value);
+      return;
+    }
+    writer_->int64(signed_value);
+    return;
+  }
+  if (overflow > 0) {
+    const unsigned long long unsigned_value = PyLong_AsUnsignedLongLong(value);
+    if (!(unsigned_value == static_cast<unsigned long long>(-1) && PyErr_Occurred())) {
+      writer_->uint64(unsigned_value);
+      return;
+    }
+    PyErr_Clear();
+  }
+  counters_->big_integers.fetch_add(1, std::memory_order_relaxed);
+  // PyLong_Type's own str: a subclass's __str__ is not the number.
+  PyObject* text = PyLong_Type.tp_str(value);
+  if (text) {
+    Py_ssize_t size = 0;
+    const char* digits = PyUnicode_AsUTF8AndSize(text, &size);
+    if (digits) writer_->big_integer(std::string_view(digits, static_cast<std::size_t>(size)));
+    Py_DECREF(text);
+    if (digits) return;
+  }
+  // Beyond sys.int_info.str_digits_check_threshold Python refuses to print it.
+  PyErr_Clear();
+  const std::int64_t bits = static_cast<std::int64_t>(_PyLong_NumBits(value));
+  PyErr_Clear();
+  writer_->string("<int too large: " + std::to_string(bits) + " bits>");
+}
+
+void PyContent::write_repr(PyObject* value) {
+  counters_->repr_fallbacks.fetch_add(1, std::memory_order_relaxed);
+  PyObject* repr = PyObject_Repr(value);
+  if (repr) {
+    write_str(repr);
+    Py_DECREF(repr);
+    return;
+  }
+  const std::string reason = take_exception();
+  writer_->string("<repr() raised " + reason + ">");
+}
+
+void PyContent::write_key(PyObject* key) {
+  if (PyUnicode_Check(key)) {
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(key, &size);
+    if (utf8) {
+      writer_->key(std::string_view(utf8, static_cast<std::size_t>(size)));
+      return;
+    }
+    PyErr_Clear();
+  }
+  counters_->stringified_keys.fetch_add(1, std::memory_order_relaxed);
+  PyObject* text = PyUnicode_Check(key) ? PyUnicode_AsEncodedString(key, "utf-8", "backslashreplace")
+                                        : PyObject_Str(key);
+  if (text && PyBytes_Check(text)) {
+    writer_->key(std::string_view(PyBytes_AS_STRING(text),
+                                  static_cast<std::size_t>(PyBytes_GET_SIZE(text))));
+  } else if (text) {
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    if (utf8) {
+      writer_->key(std::string_view(utf8, static_cast<std::size_t>(size)));
+    } else {
+      PyErr_Clear();
+      writer_->key("<unencodable key>");
+    }
+  } else {
+    const std::string reason = take_exception();
+    writer_->key("<str() raised " + reason + ">");
+  }
+  Py_XDECREF(text);
+}
+
+void PyContent::walk_dict(PyObject* dict, int depth) {
+  if (!enter(dict)) return;
+  // Python code reached through as_dict() may change the dict while it is walked:
+  // hold references, and write exactly the announced number of entries.
+  const Py_ssize_t size = PyDict_Size(dict);
+  writer_->begin_map(static_cast<std::size_t>(size));
+  Py_ssize_t position = 0, written = 0;
+  PyObject *key = nullptr, *value = nullptr;
+  while (written < size && PyDict_Next(dict, &position, &key, &value)) {
+    Py_INCREF(key);
+    Py_INCREF(value);
+    write_key(key);
+    walk(value, depth + 1);
+    Py_DECREF(key);
+    Py_DECREF(value);
+    ++written;
+  }
+  for (; written < size; ++written) {
+    writer_->key("<removed while encoding " + std::to_string(written) + ">");
+    writer_->null();
+  }
+  writer_->end_map();
+  leave();
+}
+
+void PyContent::walk_sequence(PyObject* sequence, int depth) {
+  // Lists can change under Python code too: re-check the size at every step.
+  const bool is_list = PyList_Check(sequence);
+  if (is_list && !enter(sequence)) return;
+  const Py_ssize_t size = is_list ? PyList_GET_SIZE(sequence) : PyTuple_GET_SIZE(sequence);
+  writer_->begin_array(static_cast<std::size_t>(size));
+  for (Py_ssize_t i = 0; i < size; ++i) {
+    if (is_list && i >= PyList_GET_SIZE(sequence)) {
+      writer_->null();
+      continue;
+    }
+    PyObject* item = is_list ? PyList_GET_ITEM(sequence, i) : PyTuple_GET_ITEM(sequence, i);
+    Py_INCREF(item);
+    walk(item, depth + 1);
+    Py_DECREF(item);
+  }
+  writer_->end_array();
+  if (is_list) leave();
+}
+
+void PyContent::walk_set(PyObject* set, int depth) {
+  PyObject* items = PySequence_List(set);
+  if (!items) {
+    const std::string reason = take_exception();
+    writer_->string("<set iteration raised " + reason + ">");
+    return;
+  }
+  // Sets have no order; sort when the items allow it so the output is stable.
+  if (PyList_Sort(items) != 0) PyErr_Clear();
+  const Py_ssize_t size = PyList_GET_SIZE(items);
+  writer_->begin_array(static_cast<std::size_t>(size));
+  for (Py_ssize_t i = 0; i < size; ++i) walk(PyList_GET_ITEM(items, i), depth + 1);
+  writer_->end_array();
+  Py_DECREF(items);
+}
+
+void PyContent::walk(PyObject* value, int depth) {
+  if (depth > max_depth_) {
+    counters_->depth_exceeded.fetch_add(1, std::memory_order_relaxed);
+    writer_->string("<max depth exceeded>");
+    return;
+  }
+  PyTypeObject* type = Py_TYPE(value);
+  if (type == &PyUnicode_Type) {
+    write_str(value);
+  } else if (type == &PyDict_Type) {
+    walk_dict(value, depth);
+  } else if (type == &PyLong_Type) {
+    write_int(value);
+  } else if (type == &PyBool_Type) {
+    writer_->boolean(value == Py_True);
+  } else if (value == Py_None) {
+    writer_->null();
+  } else if (type == &PyFloat_Type) {
+    writer_->float64(PyFloat_AS_DOUBLE(value));
+  } else if (type == &PyList_Type || type == &PyTuple_Type) {
+    walk_sequence(value, depth);
+  } else {
+    walk_object(value, depth);
+  }
+}
+
+void PyContent::walk_object(PyObject* value, int depth) {
+  PyTypeObject* type = Py_TYPE(value);
+  // Enum before int and str: IntEnum and StrEnum members are published as their value.
+  if (PyType_IsSubtype(type, reinterpret_cast<PyTypeObject*>(g_types.enum_type))) {
+    PyObject* member_value = PyObject_GetAttr(value, g_types.value_attr);
+    if (!member_value) {
+      const std::string reason = take_exception();
+      writer_->string("<Enum.value raised " + reason + ">");
+      return;
+    }
+    if (member_value == value) {
+      write_repr(value);
+    } else {
+      walk(member_value, depth + 1);
+    }
+    Py_DECREF(member_value);
+    return;
+  }
+  if (PyUnicode_Check(value)) return write_str(value);
+  if (PyLong_Check(value)) return write_int(value);
+  if (PyFloat_Check(value)) return writer_->float64(PyFloat_AsDouble(value));
+  if (PyBytes_Check(value)) {
+    return writer_->binary(PyBytes_AS_STRING(value), static_cast<std::size_t>(PyBytes_GET_SIZE(value)));
+  }
+  if (PyByteArray_Check(value)) {
+    return writer_->binary(PyByteArray_AS_STRING(value),
+                           static_cast<std::size_t>(PyByteArray_GET_SIZE(value)));
+  }
+  if (PyMemoryView_Check(value)) {
+    PyObject* bytes = PyBytes_FromObject(value);
+    if (!bytes) {
+      const std::string reason = take_exception();
+      writer_->string("<memoryview raised " + reason + ">");
+      return;
+    }
+    writer_->binary(PyBytes_AS_STRING(bytes), static_cast<std::size_t>(PyBytes_GET_SIZE(bytes)));
+    Py_DECREF(bytes);
+    return;
+  }
+  if (PyDict_Check(value)) return walk_dict(value, depth);
+  if (PyList_Check(value) || PyTuple_Check(value)) return walk_sequence(value, depth);
+  if (PyAnySet_Check(value)) return walk_set(value, depth);
+  if (PyDate_Check(value) || PyTime_Check(value)) {
+    PyObject* text = PyObject_CallMethodNoArgs(value, g_types.isoformat);
+    if (text && PyUnicode_Check(text)) {
+      write_str(text);
+    } else {
+      PyErr_Clear();
+      write_repr(value);
+    }
+    Py_XDECREF(text);
+    return;
+  }
+  if (PyType_IsSubtype(type, reinterpret_cast<PyTypeObject*>(g_types.uuid_type))) {
+    Uuid uuid;
+    if (uuid_from_python(value, uuid)) {
+      char text[36];
+      format_uuid(uuid, text);
+      writer_->string(std::string_view(text, 36));
+    } else {
+      write_repr(value);
+    }
+    return;
+  }
+  if (!PyType_Check(value)) {
+    PyObject* method = nullptr;
+    if (lookup_attr(value, g_types.as_dict, &method) < 0) PyErr_Clear();
+    if (method && PyCallable_Check(method)) {
+      PyObject* result = PyObject_CallNoArgs(method);
+      Py_DECREF(method);
+      if (!result) {
+        counters_->as_dict_errors.fetch_add(1, std::memory_order_relaxed);
+        const std::string reason = take_exception();
+        writer_->string("<as_dict() raised " + reason + ">");
+        return;
+      }
+      if (enter(value)) {
+        walk(result, depth + 1);
+        leave();
+      }
+      Py_DECREF(result);
+      return;
+    }
+    Py_XDECREF(method);
+    PyObject* fields = nullptr;
+    if (lookup_attr(reinterpret_cast<PyObject*>(type), g_types.dataclass_fields, &fields) < 0) {
+      PyErr_Clear();
+    }
+    if (fields) {
+      Py_DECREF(fields);
+      return walk_dataclass(value, depth);
+    }
+  }
+  write_repr(value);
+}
+
+void PyContent::walk_dataclass(PyObject* value, int depth) {
+  PyObject* fields = PyObject_CallOneArg(g_types.dataclass_fields_fn, value);
+  if (!fields || !PyTuple_Check(fields)) {
+    PyErr_Clear();
+    Py_XDECREF(fields);
+    return write_repr(value);
+  }
+  if (!enter(value)) {
+    Py_DECREF(fields);
+    return;
+  }
+  const Py_ssize_t size = PyTuple_GET_SIZE(fields);
+  writer_->begin_map(static_cast<std::size_t>(size));
+  for (Py_ssize_t i = 0; i < size; ++i) {
+    PyObject* name = PyObject_GetAttr(PyTuple_GET_ITEM(fields, i), g_types.name);
+    if (!name || !PyUnicode_Check(name)) {
+      PyErr_Clear();
+      Py_XDECREF(name);
+      writer_->key("<field " + std::to_string(i) + ">");
+      writer_->null();
+      continue;
+    }
+    write_key(name);
+    PyObject* field_value = PyObject_GetAttr(value, name);
+    Py_DECREF(name);
+    if (!field_value) {
+      const std::string reason = take_exception();
+      writer_->string("<attribute raised " + reason + ">");
+      continue;
+    }
+    walk(field_value, depth + 1);
+    Py_DECREF(field_value);
+  }
+  writer_->end_map();
+  leave();
+  Py_DECREF(fields);
+}
+
+namespace {
+
+// A scalar usable as a message key: str, or int (not bool).
+bool key_text(PyObject* value, std::string& key) {
+  if (PyUnicode_Check(value)) {
+    Py_ssize_t size = 0;
+    const char* utf8 = PyUnicode_AsUTF8AndSize(value, &size);
+    if (!utf8 || size == 0) {
+      PyErr_Clear();
+      return false;
+    }
+    key.assign(utf8, static_cast<std::size_t>(size));
+    return true;
+  }
+  if (PyLong_Check(value) && !PyBool_Check(value)) {
+    int overflow = 0;
+    const long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (overflow != 0 || (number == -1 && PyErr_Occurred())) {
+      PyErr_Clear();
+      return false;
+    }
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof(digits), number);
+    key.assign(digits, end);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool PyContent::find_key(const std::vector<KeyPath>& paths, std::string& key) {
+  KeySegments::Paths built;
+  const KeySegments::Paths& segments =
+      key_segments_ ? key_segments_->get(paths) : (built = KeySegments::build(paths));
+  for (const auto& path : segments) {
+    PyObject* current = content_;
+    Py_INCREF(current);
+    for (PyObject* segment : path) {
+      PyObject* next = nullptr;
+      if (PyDict_Check(current)) {
+        next = PyDict_GetItemWithError(current, segment);
+        Py_XINCREF(next);
+      } else if (!PyUnicode_Check(current) && !PyLong_Check(current) && current != Py_None) {
+        if (lookup_attr(current, segment, &next) < 0) next = nullptr;
+      }
+      if (PyErr_Occurred()) PyErr_Clear();
+      Py_DECREF(current);
+      current = next;
+      if (!current) break;
+    }
+    if (current) {
+      const bool found = key_text(current, key);
+      Py_DECREF(current);
+      if (found) return true;
+    }
+  }
+  return false;
+}
+
+const KeySegments::Paths& KeySegments::get(const std::vector<KeyPath>& paths) {
+  if (&paths == last_key_) return *last_value_;
+  auto it = cache_.find(&paths);
+  if (it == cache_.end()) it = cache_.emplace(&paths, build(paths)).first;
+  last_key_ = &paths;
+  last_value_ = &it->second;
+  return it->second;
+}
+
+KeySegments::Paths KeySegments::build(const std::vector<KeyPath>& paths) {
+  Paths built;
+  for (const KeyPath& path : paths) {
+    std::vector<PyObject*> segments;
+    for (const std::string& segment : path.segments) {
+      PyObject* name = PyUnicode_InternFromString(segment.c_str());
+      if (!name) {
+        PyErr_Clear();
+        break;
+      }
+      segments.push_back(name);  // interned: kept for the life of the process
+    }
+    built.push_back(std::move(segments));
+  }
+  return built;
+}
+
+bool uuid_from_python(PyObject* value, Uuid& out) {
+  if (PyUnicode_Check(value)) {
+    Py_ssize_t size = 0;
+    const char* text = PyUnicode_AsUTF8AndSize(value, &size);
+    if (!text) {
+      PyErr_Clear();
+      return false;
+    }
+    std::size_t nibble = 0;
+    for (Py_ssize_t i = 0; i < size; ++i) {
+      if (text[i] == '-') continue;
+      const int digit = hex_value(text[i]);
+      if (digit < 0 || nibble >= 32) return false;
+      if (nibble % 2 == 0) out[nibble / 2] = static_cast<std::uint8_t>(digit << 4);
+      else out[nibble / 2] |= static_cast<std::uint8_t>(digit);
+      ++nibble;
+    }
+    return nibble == 32;
+  }
+  if (!PyType_IsSubtype(Py_TYPE(value), reinterpret_cast<PyTypeObject*>(g_types.uuid_type))) {
+    return false;
+  }
+  PyObject* number = PyObject_GetAttr(value, g_types.int_attr);
+  if (!number || !PyLong_Check(number)) {
+    PyErr_Clear();
+    Py_XDECREF(number);
+    return false;
+  }
+  const unsigned long long low = PyLong_AsUnsignedLongLongMask(number);
+  PyObject* shift = PyLong_FromLong(64);
+  PyObject* high_part = shift ? PyNumber_Rshift(number, shift) : nullptr;
+  const unsigned long long high = high_part ? PyLong_AsUnsignedLongLongMask(high_part) : 0;
+  Py_XDECREF(shift);
+  Py_XDECREF(high_part);
+  Py_DECREF(number);
+  if (PyErr_Occurred()) {
+    PyErr_Clear();
+    return false;
+  }
+  for (int i = 0; i < 8; ++i) {
+    out[i] = static_cast<std::uint8_t>(high >> (56 - 8 * i));
+    out[8 + i] = static_cast<std::uint8_t>(low >> (56 - 8 * i));
+  }
+  return true;
+}
+
+bool timestamp_from_python(PyObject* value, std::int64_t& out_us) {
+  if (PyDateTime_Check(value)) {
+    std::int64_t days = days_from_civil(PyDateTime_GET_YEAR(value), PyDateTime_GET_MONTH(value),
+                                        PyDateTime_GET_DAY(value));
+    std::int64_t us = ((days * 24 + PyDateTime_DATE_GET_HOUR(value)) * 60 +
+                       PyDateTime_DATE_GET_MINUTE(value)) * 60 + PyDateTime_DATE_GET_SECOND(value);
+    us = us * 1000000 + PyDateTime_DATE_GET_MICROSECOND(value);
+    // Aware: subtract the offset; naive: taken as UTC.
+    PyObject* tzinfo = PyDateTime_DATE_GET_TZINFO(value);
+    if (tzinfo == Py_None || tzinfo == PyDateTime_TimeZone_UTC) {
+      out_us = us;
+      return true;
+    }
+    PyObject* offset = PyObject_CallMethod(value, "utcoffset", nullptr);
+    if (!offset) {
+      PyErr_Clear();
+      return false;
+    }
+    if (PyDelta_Check(offset)) {
+      us -= ((static_cast<std::int64_t>(PyDateTime_DELTA_GET_DAYS(offset)) * 86400 +
+              PyDateTime_DELTA_GET_SECONDS(offset)) * 1000000 +
+             PyDateTime_DELTA_GET_MICROSECONDS(offset));
+    }
+    Py_DECREF(offset);
+    out_us = us;
+    return true;
+  }
+  if (PyFloat_Check(value) || (PyLong_Check(value) && !PyBool_Check(value))) {
+    const double seconds = PyFloat_Check(value) ? PyFloat_AsDouble(value) : PyLong_AsDouble(value);
+    if (PyErr_Occurred() || !(seconds > -1e11 && seconds < 1e11)) {
+      PyErr_Clear();
+      return false;
+    }
+    out_us = static_cast<std::int64_t>(seconds * 1e6);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace event_bridge::python

@@ -1,0 +1,84 @@
+#include "kafka/error_table.hpp"
+
+namespace event_bridge::kafka {
+
+namespace {
+
+struct Row {
+  rd_kafka_resp_err_t err;
+  ErrorClass error_class;
+};
+
+constexpr ErrorClass kR = ErrorClass::kRetriable;
+constexpr ErrorClass kT = ErrorClass::kTerminal;
+
+constexpr Row kTable[] = {
+    // Local (librdkafka) errors.
+    {RD_KAFKA_RESP_ERR__MSG_TIMED_OUT, kR},
+    {RD_KAFKA_RESP_ERR__TIMED_OUT, kR},
+    {RD_KAFKA_RESP_ERR__TIMED_OUT_QUEUE, kR},
+    {RD_KAFKA_RESP_ERR__TRANSPORT, kR},
+    {RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN, kR},
+    {RD_KAFKA_RESP_ERR__QUEUE_FULL, kR},
+    {RD_KAFKA_RESP_ERR__RESOLVE, kR},
+    {RD_KAFKA_RESP_ERR__WAIT_COORD, kR},
+    {RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, kT},
+    {RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION, kT},
+    {RD_KAFKA_RESP_ERR__INVALID_ARG, kT},
+    {RD_KAFKA_RESP_ERR__FATAL, kT},
+    {RD_KAFKA_RESP_ERR__INCONSISTENT, kT},
+    {RD_KAFKA_RESP_ERR__PURGE_QUEUE, kT},
+    {RD_KAFKA_RESP_ERR__PURGE_INFLIGHT, kT},
+    {RD_KAFKA_RESP_ERR__AUTHENTICATION, kT},
+    {RD_KAFKA_RESP_ERR__SSL, kT},
+    // Broker errors.
+    {RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT, kR},
+    {RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION, kR},
+    {RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE, kR},
+    {RD_KAFKA_RESP_ERR_BROKER_NOT_AVAILABLE, kR},
+    {RD_KAFKA_RESP_ERR_REPLICA_NOT_AVAILABLE, kR},
+    {RD_KAFKA_RESP_ERR_NETWORK_EXCEPTION, kR},
+    {RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS, kR},
+    {RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND, kR},
+    {RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR, kR},
+    {RD_KAFKA_RESP_ERR_NOT_CONTROLLER, kR},
+    {RD_KAFKA_RESP_ERR_INVALID_MSG, kR},  // CORRUPT_MESSAGE,
+    {RD_KAFKA_RESP_ERR_FENCED_LEADER_EPOCH, kR},
+    {RD_KAFKA_RESP_ERR_UNKNOWN_LEADER_EPOCH, kR},
+    {RD_KAFKA_RESP_ERR_OFFSET_NOT_AVAILABLE, kR},
+    {RD_KAFKA_RESP_ERR_THROTTLING_QUOTA_EXCEEDED, kR},
+    {RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART, kT},
+    {RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, kT},
+    {RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, kT},
+    {RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, kT},
+    {RD_KAFKA_RESP_ERR_INVALID_RECORD, kT},
+    {RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION, kT},
+    {RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, kT},
+    {RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED, kT},
+    {RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED, kT},
+    {RD_KAFKA_RESP_ERR_INVALID_REQUIRED_ACKS, kT},
+    {RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER, kT},
+    {RD_KAFKA_RESP_ERR_UNKNOWN_PRODUCER_ID, kT},
+    {RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH, kT},
+    {RD_KAFKA_RESP_ERR_UNSUPPORTED_VERSION, kT},
+    {RD_KAFKA_RESP_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT, kT},
+    {RD_KAFKA_RESP_ERR_POLICY_VIOLATION, kT},
+};
+
+}  // namespace
+
+ErrorClass classify(rd_kafka_resp_err_t err) {
+  for (const Row& row : kTable) {
+    if (row.err == err) return row.error_class;
+  }
+  return ErrorClass::kTerminal;
+}
+
+const char* code_name(rd_kafka_resp_err_t err) {
+  if (err == RD_KAFKA_RESP_ERR__PURGE_QUEUE || err == RD_KAFKA_RESP_ERR__PURGE_INFLIGHT) {
+    return "PURGED";
+  }
+  return rd_kafka_err2name(err);
+}
+
+}  // namespace event_bridge::kafka

@@ -1,0 +1,415 @@
+#include "event_bridge/bridge.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+
+#include "core/logging.hpp"
+#include "event_bridge/errors.hpp"
+
+namespace event_bridge {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// What one buffered entry costs beyond its bytes (the Entry, deque slot, allocations).
+constexpr std::size_t kEntryOverhead = sizeof(void*) * 16;
+// The service thread moves at most this much out of the buffer at a time; it is the
+// only memory beyond buffer_max_bytes that the front buffer can hold.
+constexpr std::size_t kBatchEvents = 512;
+constexpr std::size_t kBatchBytes = 1u << 20;
+
+std::string host_name() {
+  char name[256] = {0};
+  if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0') return "unknown";
+  return name;
+}
+
+// The content of a marker envelope that replaces an oversize event.
+class OversizeMarker final : public ContentSource {
+ public:
+  OversizeMarker(std::size_t size, std::size_t limit) : size_(size), limit_(limit) {}
+  void write(Writer& writer, int, NormalizationCounters&) override {
+    writer.begin_map(3);
+    writer.key("_event_bridge");
+    writer.string("oversize");
+    writer.key("size");
+    writer.uint64(size_);
+    writer.key("limit");
+    writer.uint64(limit_);
+    writer.end_map();
+  }
+  bool find_key(const std::vector<KeyPath>&, std::string&) override { return false; }
+
+ private:
+  std::size_t size_, limit_;
+};
+
+Writer& thread_writer(Format format) {
+  thread_local std::unique_ptr<Writer> writers[2];
+  auto& writer = writers[format == Format::kMsgpack ? 0 : 1];
+  if (!writer) writer = make_writer(format);
+  writer->clear();
+  return *writer;
+}
+
+}  // namespace
+
+std::size_t Bridge::remaining_records(const Entry& entry) {
+  return entry.retry_topic >= 0 ? 1 - entry.next_topic
+                                : entry.decision->topics.size() - entry.next_topic;
+}
+
+const char* to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kAccepted: return "accepted";
+    case Outcome::kFiltered: return "filtered";
+    case Outcome::kBuffered: return "buffered";
+    case Outcome::kDropped: return "dropped";
+    case Outcome::kClosed: return "closed";
+  }
+  return "unknown";
+}
+
+Bridge::Bridge(Config config, std::unique_ptr<Transport> transport)
+    : config_((config.validate(), std::move(config))),
+      router_(config_),
+      transport_(std::move(transport)),
+      instance_(format_uuid(random_uuid())),
+      source_(config_.source_id.empty() ? host_name() : config_.source_id) {
+  if (!transport_) throw ConfigError("transport", "no transport given");
+  topic_spec_.partitions = config_.topic_partitions;
+  topic_spec_.replication_factor = config_.topic_replication_factor;
+  topic_spec_.config = config_.topic_config;
+  transport_->set_delivery_handler([this](const DeliveryReport& report) { on_delivery(report); });
+  service_ = std::thread([this] { service_loop(); });
+  log().info("bridge {} started: {} -> {}, format {}", instance_, source_, transport_->describe(),
+             to_string(config_.format));
+}
+
+Bridge::~Bridge() { close(0); }
+
+Outcome Bridge::publish(std::string_view name, const EventMeta& meta, ContentSource& content) {
+  received_.fetch_add(1, std::memory_order_relaxed);
+  if (closed_.load(std::memory_order_acquire)) return Outcome::kClosed;
+  std::shared_ptr<const RouteDecision> decision = router_.decide(name);
+  if (!decision->passes || decision->topics.empty()) {  // no topic: nothing to publish
+    filtered_.fetch_add(1, std::memory_order_relaxed);
+    return Outcome::kFiltered;
+  }
+
+  EnvelopeFields fields;
+  fields.id = meta.id ? *meta.id : random_uuid();
+  fields.timestamp_us = meta.timestamp_us ? *meta.timestamp_us : now_us();
+  fields.name = name;
+  fields.instance = instance_;
+  fields.source = source_;
+  // Taken here, before the hand-over, so that a later drop leaves a visible gap.
+  fields.seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+
+  Writer& writer = thread_writer(config_.format);
+  write_envelope_head(writer, fields);
+  content.write(writer, config_.max_depth, normalization_);
+  write_envelope_tail(writer);
+  if (writer.size() > config_.max_message_bytes) {
+    const std::size_t size = writer.size();
+    oversize_.fetch_add(1, std::memory_order_relaxed);
+    log().warn("event {} seq {}: {} bytes encoded, over max_message_bytes {}; published a marker",
+               name, fields.seq, size, config_.max_message_bytes);
+    writer.clear();
+    write_envelope_head(writer, fields);
+    OversizeMarker marker(size, config_.max_message_bytes);
+    marker.write(writer, config_.max_depth, normalization_);
+    write_envelope_tail(writer);
+  }
+
+  Entry entry;
+  entry.decision = std::move(decision);
+  entry.seq = fields.seq;
+  entry.payload.assign(writer.view());
+  content.find_key(*entry.decision->key_paths, entry.key);
+  return enqueue(std::move(entry));
+}
+
+Outcome Bridge::enqueue(Entry&& entry) {
+  const std::size_t bytes = entry.payload.size() + entry.key.size() + kEntryOverhead;
+  bool wake = false;
+  std::uint64_t dropped = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_) return Outcome::kClosed;
+    while (buffer_.size() >= config_.buffer_max_events ||
+           buffer_bytes_ + bytes > config_.buffer_max_bytes) {
+      if (config_.overflow_policy == OverflowPolicy::kDropNewest || buffer_.empty()) {
+        dropped_buffer_full_.fetch_add(1, std::memory_order_relaxed);
+        return Outcome::kDropped;
+      }
+      Entry& oldest = buffer_.front();
+      buffer_bytes_ -= oldest.payload.size() + oldest.key.size() + kEntryOverhead;
+      buffer_.pop_front();
+      ++dropped;
+    }
+    buffer_bytes_ += bytes;
+    buffer_.push_back(std::move(entry));
+    wake = service_sleeping_;
+  }
+  if (dropped) dropped_buffer_full_.fetch_add(dropped, std::memory_order_relaxed);
+  published_.fetch_add(1, std::memory_order_relaxed);
+  if (wake) wake_.notify_one();
+  const bool holding = holding_back_.load(std::memory_order_relaxed) ||
+                       transport_->connection() == ConnectionState::kDown;
+  return holding ? Outcome::kBuffered : Outcome::kAccepted;
+}
+
+void Bridge::wake_service() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+  }
+  wake_.notify_one();
+}
+
+void Bridge::service_loop() {
+  for (;;) {
+    const bool progressed = drain_once();
+    transport_->poll(0);
+    if (progressed) continue;
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (stopping_) break;
+    if (!buffer_.empty() || transport_->in_flight() > 0) {
+      // Waiting on the broker (saturated, creating a topic, or acks outstanding):
+      // serve delivery reports for a short while, then try again.
+      lock.unlock();
+      transport_->poll(holding_back_.load(std::memory_order_relaxed) ? 20 : 2);
+      continue;
+    }
+    service_sleeping_ = true;
+    wake_.wait_for(lock, std::chrono::milliseconds(100),
+                   [this] { return stopping_ || !buffer_.empty(); });
+    service_sleeping_ = false;
+  }
+}
+
+bool Bridge::drain_once() {
+  std::deque<Entry> batch;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t bytes = 0;
+    while (!buffer_.empty() && batch.size() < kBatchEvents && bytes < kBatchBytes) {
+      Entry& front = buffer_.front();
+      const std::size_t size = front.payload.size() + front.key.size() + kEntryOverhead;
+      bytes += size;
+      buffer_bytes_ -= size;
+      batch.push_back(std::move(front));
+      buffer_.pop_front();
+    }
+  }
+  if (batch.empty()) return false;
+  std::size_t records = 0;
+  for (const Entry& entry : batch) records += remaining_records(entry);
+  batch_records_.store(records, std::memory_order_release);
+  std::size_t done = 0;
+  while (done < batch.size() && produce_entry(batch[done])) ++done;
+  if (done < batch.size()) {
+    holding_back_.store(true, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (std::size_t i = batch.size(); i-- > done;) {
+      buffer_bytes_ += batch[i].payload.size() + batch[i].key.size() + kEntryOverhead;
+      buffer_.push_front(std::move(batch[i]));
+    }
+  } else {
+    holding_back_.store(false, std::memory_order_relaxed);
+  }
+  batch_records_.store(0, std::memory_order_release);
+  return done > 0;
+}
+
+bool Bridge::produce_entry(Entry& entry) {
+  const RouteDecision& decision = *entry.decision;
+  const std::size_t topics = entry.retry_topic >= 0 ? 1 : decision.topics.size();
+  while (entry.next_topic < topics) {
+    const std::uint32_t index =
+        entry.retry_topic >= 0 ? static_cast<std::uint32_t>(entry.retry_topic)
+                               : decision.topics[entry.next_topic];
+    const std::string& topic = router_.topic(index);
+    if (config_.create_topics) {
+      if (topic_states_.size() <= index) topic_states_.resize(index + 1, TopicState::kPending);
+      if (topic_states_[index] == TopicState::kPending) {
+        std::string reason;
+        const TopicState state = transport_->ensure_topic(topic, topic_spec_, &reason);
+        if (state == TopicState::kPending) return false;
+        topic_states_[index] = state;
+        if (state == TopicState::kFailed) {
+          topic_create_failures_.fetch_add(1, std::memory_order_relaxed);
+          note_error(topic, DeliveryError{ErrorClass::kTerminal, "TOPIC_CREATE_FAILED", reason});
+          log().error("creating topic {} failed: {}; producing to it anyway", topic, reason);
+        }
+      }
+    }
+    OutboundRecord record;
+    record.topic_index = index;
+    record.topic = topic;
+    record.key = entry.key;
+    record.payload = entry.payload;
+    record.event_name = decision.name;
+    record.content_type = content_type(config_.format);
+    const ProduceResult result = transport_->produce(record);
+    switch (result.status) {
+      case ProduceStatus::kQueued:
+        produced_.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case ProduceStatus::kQueueFull:
+        return false;
+      case ProduceStatus::kFailed:
+        failed_terminal_.fetch_add(1, std::memory_order_relaxed);
+        note_error(topic, result.error);
+        break;
+    }
+    ++entry.next_topic;
+  }
+  return true;
+}
+
+void Bridge::on_delivery(const DeliveryReport& report) {
+  if (report.ok) {
+    delivered_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  if (closing_.load(std::memory_order_relaxed) && report.error.code == "PURGED") {
+    dropped_closed_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  const std::string topic(report.topic);
+  note_error(topic, report.error);
+  if (report.error.error_class == ErrorClass::kTerminal) {
+    failed_terminal_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  failed_retriable_.fetch_add(1, std::memory_order_relaxed);
+  // Only reached once the transport gave up on its own retries (a finite
+  // message.timeout.ms): produce it again, from the front of the buffer.
+  Entry retry;
+  retry.decision = router_.decide(report.event_name);
+  retry.payload.assign(report.payload);
+  retry.key.assign(report.key);
+  retry.retry_topic = -1;
+  for (std::uint32_t index : retry.decision->topics) {
+    if (router_.topic(index) == report.topic) retry.retry_topic = static_cast<std::int32_t>(index);
+  }
+  if (retry.retry_topic < 0) {  // the routes no longer name this topic: give up, counted
+    failed_terminal_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  retried_.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(mutex_);
+  buffer_bytes_ += retry.payload.size() + retry.key.size() + kEntryOverhead;
+  buffer_.push_front(std::move(retry));
+}
+
+void Bridge::note_error(const std::string& topic, const DeliveryError& error) {
+  const std::uint64_t count =
+      failed_terminal_.load(std::memory_order_relaxed) + failed_retriable_.load(std::memory_order_relaxed);
+  if (count < 10 || count % 1000 == 0) {
+    log().warn("delivery to {} failed ({}, {}): {}", topic,
+               error.error_class == ErrorClass::kTerminal ? "terminal" : "retriable", error.code,
+               error.reason);
+  }
+  std::lock_guard<std::mutex> lock(errors_mutex_);
+  last_errors_.push_back(DeliveryErrorRecord{topic, error.code, error.reason, now_us(),
+                                             error.error_class == ErrorClass::kTerminal});
+  while (last_errors_.size() > kMaxLastErrors) last_errors_.pop_front();
+}
+
+std::size_t Bridge::undelivered() const {
+  std::size_t records = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const Entry& entry : buffer_) records += remaining_records(entry);
+  }
+  // A record moves from the batch to the transport before the batch count is
+  // cleared, so it may be counted twice for an instant, never missed.
+  return records + batch_records_.load(std::memory_order_acquire) + transport_->in_flight();
+}
+
+std::size_t Bridge::flush(int timeout_ms) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms < 0 ? 0 : timeout_ms);
+  for (;;) {
+    const std::size_t left = undelivered();
+    if (left == 0 || Clock::now() >= deadline || closed()) return left;
+    wake_service();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+std::size_t Bridge::close(int timeout_ms) {
+  std::lock_guard<std::mutex> guard(close_mutex_);
+  if (closed_.load(std::memory_order_acquire)) return close_result_;
+  const std::uint64_t delivered_before = delivered_.load(std::memory_order_relaxed);
+  flush(timeout_ms);
+  closing_.store(true, std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (service_.joinable()) service_.join();
+  std::size_t left_in_buffer = 0;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const Entry& entry : buffer_) left_in_buffer += remaining_records(entry);
+    buffer_.clear();
+    buffer_bytes_ = 0;
+  }
+  dropped_closed_.fetch_add(left_in_buffer, std::memory_order_relaxed);
+  const std::uint64_t purged_before = dropped_closed_.load(std::memory_order_relaxed);
+  transport_->close();  // purged records come back as PURGED reports: dropped_closed_
+  const std::uint64_t purged = dropped_closed_.load(std::memory_order_relaxed) - purged_before;
+  closed_.store(true, std::memory_order_release);
+  close_result_ = left_in_buffer + static_cast<std::size_t>(purged);
+  log().info("bridge {} closed: {} records delivered while closing, {} left undelivered",
+             instance_, delivered_.load(std::memory_order_relaxed) - delivered_before,
+             close_result_);
+  return close_result_;
+}
+
+Stats Bridge::stats() const {
+  Stats s;
+  s.received = received_.load(std::memory_order_relaxed);
+  s.filtered = filtered_.load(std::memory_order_relaxed);
+  s.published = published_.load(std::memory_order_relaxed);
+  s.produced = produced_.load(std::memory_order_relaxed);
+  s.delivered = delivered_.load(std::memory_order_relaxed);
+  s.failed_retriable = failed_retriable_.load(std::memory_order_relaxed);
+  s.failed_terminal = failed_terminal_.load(std::memory_order_relaxed);
+  s.retried = retried_.load(std::memory_order_relaxed);
+  s.dropped_buffer_full = dropped_buffer_full_.load(std::memory_order_relaxed);
+  s.dropped_closed = dropped_closed_.load(std::memory_order_relaxed);
+  s.oversize = oversize_.load(std::memory_order_relaxed);
+  s.topic_create_failures = topic_create_failures_.load(std::memory_order_relaxed);
+  s.stringified_keys = normalization_.stringified_keys.load(std::memory_order_relaxed);
+  s.repr_fallbacks = normalization_.repr_fallbacks.load(std::memory_order_relaxed);
+  s.cycles = normalization_.cycles.load(std::memory_order_relaxed);
+  s.depth_exceeded = normalization_.depth_exceeded.load(std::memory_order_relaxed);
+  s.as_dict_errors = normalization_.as_dict_errors.load(std::memory_order_relaxed);
+  s.big_integers = normalization_.big_integers.load(std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    s.buffered_events = buffer_.size();
+    s.buffered_bytes = buffer_bytes_;
+  }
+  s.in_flight = transport_->in_flight();
+  s.last_seq = seq_.load(std::memory_order_relaxed);
+  s.topics = router_.topic_count();
+  s.cached_names = router_.cached_names();
+  s.connection = transport_->connection();
+  s.closed = closed();
+  s.instance = instance_;
+  {
+    std::lock_guard<std::mutex> lock(errors_mutex_);
+    s.last_errors.assign(last_errors_.begin(), last_errors_.end());
+  }
+  return s;
+}
+
+}  // namespace event_bridge
