@@ -311,7 +311,7 @@ void Bridge::note_error(const std::string& topic, const DeliveryError& error) {
   const std::uint64_t count =
       failed_terminal_.load(std::memory_order_relaxed) + failed_retriable_.load(std::memory_order_relaxed);
   if (count < 10 || count % 1000 == 0) {
-    log().warn("delivery to {} failed ({}, {}): {}", topic,
+    log().warn("topic {}: {} error {}: {}", topic,
                error.error_class == ErrorClass::kTerminal ? "terminal" : "retriable", error.code,
                error.reason);
   }

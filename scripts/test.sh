@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Runs every test tier on this machine, installing what it lacks first:
+#   1. Debian packages (scripts/install-deps.sh), Python test dependencies and the
+#      package itself (pip builds the native module with scikit-build-core);
+#   2. the C++ build and its GoogleTest tiers (ctest -L unit, ctest -L mock);
+#   3. a real Kafka broker (scripts/kafka.sh), stopped again on any exit;
+#   4. the Python tiers: unit (tests/python), NApp (tests/napp), integration.
+# Fails if any tier fails or runs no test. Usage: scripts/test.sh [pytest args...]
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+PYTHON=${PYTHON:-python3}
+JOBS=${JOBS:-2}
+log() { printf '\n[test] %s\n' "$*"; }
+
+log "installing system packages"
+bash scripts/install-deps.sh
+
+log "installing the package and the test dependencies (builds the native module)"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check \
+  "scikit-build-core>=0.10" "pybind11>=2.12"
+# No build isolation: the two build requirements are installed just above, and an
+# isolated build would download them again on every run.
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-build-isolation ".[test]"
+
+log "building the C++ library and its tests"
+cmake -S . -B build/cpp -G Ninja -DEVENT_BRIDGE_PYTHON=OFF -DEVENT_BRIDGE_WERROR=ON >/dev/null
+cmake --build build/cpp -j "$JOBS"
+
+log "starting Kafka"
+bash scripts/kafka.sh fetch
+trap 'log "stopping Kafka"; bash scripts/kafka.sh stop || true' EXIT
+bash scripts/kafka.sh start
+EVENT_BRIDGE_KAFKA=$(bash scripts/kafka.sh bootstrap)
+export EVENT_BRIDGE_KAFKA
+
+summary=()
+failed=0
+record() { # tier, passed, failed, skipped
+  summary+=("$(printf '%-18s %s passed, %s failed, %s skipped' "$1:" "$2" "$3" "$4")")
+  if [ "$3" != 0 ] || [ "$2" = 0 ]; then failed=1; fi
+}
+
+run_ctest() { # label
+  local out total fails
+  out=$(ctest --test-dir build/cpp -L "$1" --output-on-failure -j "$JOBS" 2>&1) || true
+  printf '%s\n' "$out" | tail -n 25
+  total=$(printf '%s\n' "$out" | sed -n 's/.*tests failed out of \([0-9]*\).*/\1/p' | tail -n1)
+  fails=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' | tail -n1)
+  total=${total:-0}
+  fails=${fails:-0}
+  record "C++ $1" "$((total - fails))" "$fails" 0
+}
+
+run_pytest() { # tier name, paths...
+  local tier=$1 xml rc
+  shift
+  xml=$(mktemp)
+  rc=0
+  # From a temporary directory, so that the installed package is the one tested.
+  (cd "$(mktemp -d)" && "$PYTHON" -m pytest -q -p no:cacheprovider --rootdir "$root" \
+     -c "$root/pyproject.toml" --junitxml "$xml" "$@" ${PYTEST_ARGS:-}) || rc=$?
+  if [ "$rc" = 5 ]; then
+    echo "[test] $tier: pytest collected no tests" >&2
+  fi
+  read -r tests fails errors skipped < <("$PYTHON" - "$xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except Exception:
+    print(0, 0, 0, 0); raise SystemExit
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+t = sum(int(s.get("tests", 0)) for s in suites)
+f = sum(int(s.get("failures", 0)) for s in suites)
+e = sum(int(s.get("errors", 0)) for s in suites)
+k = sum(int(s.get("skipped", 0)) for s in suites)
+print(t, f, e, k)
+PY
+)
+  rm -f "$xml"
+  local bad=$((fails + errors))
+  if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
+  record "$tier" "$((tests - fails - errors - skipped))" "$bad" "$skipped"
+}
+
+log "C++ unit tests"
+run_ctest unit
+log "C++ tests on librdkafka's mock cluster"
+run_ctest mock
+
+log "Python tests"
+run_pytest "Python" "$root/tests/python"
+if [ -d tests/napp ] && ls tests/napp/test_*.py >/dev/null 2>&1; then
+  log "NApp tests"
+  run_pytest "NApp" "$root/tests/napp"
+fi
+log "integration tests against the real Kafka broker at $EVENT_BRIDGE_KAFKA"
+run_pytest "integration" "$root/tests/integration"
+
+log "summary"
+for line in "${summary[@]}"; do echo "  $line"; done
+exit "$failed"
