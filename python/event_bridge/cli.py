@@ -1,0 +1,70 @@
+"""The event-bridge command: demo, decode and options."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Optional, Sequence
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from event_bridge import demo
+
+    summary = demo.run(args.bootstrap_servers, seed=args.seed, switches=args.switches,
+                       evcs=args.evcs)
+    ok = (summary["undelivered"] == 0
+          and summary["records_read_back"] == summary["records_delivered"]
+          and summary["events_delivered"] == summary["events"] - summary["filtered"])
+    return 0 if ok else 1
+
+
+def _decode(args: argparse.Namespace) -> int:
+    from event_bridge.codec import decode
+
+    data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
+    envelope = decode(data, args.content_type)
+    print(json.dumps(envelope, indent=2, default=repr))
+    return 0
+
+
+def _options(args: argparse.Namespace) -> int:
+    from event_bridge.config import OPTIONS
+
+    print("| option | type | default | description |")
+    print("|---|---|---|---|")
+    for option in OPTIONS:
+        print(f"| `{option.name}` | {option.type} | `{json.dumps(option.default)}` | "
+              f"{option.description} |")
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="event-bridge",
+                                     description="Broadcast Kytos-ng events to Kafka.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="replay a controller session and read it back")
+    demo.add_argument("--bootstrap-servers", help="a real broker (default: embedded mock cluster)")
+    demo.add_argument("--seed", type=int, default=1)
+    demo.add_argument("--switches", type=int, default=6)
+    demo.add_argument("--evcs", type=int, default=10)
+    demo.set_defaults(run=_demo)
+
+    decode = sub.add_parser("decode", help="decode one message value (file or -) to JSON")
+    decode.add_argument("file")
+    decode.add_argument("--content-type", default=None)
+    decode.set_defaults(run=_decode)
+
+    options = sub.add_parser("options", help="print every option as a Markdown table")
+    options.set_defaults(run=_options)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
