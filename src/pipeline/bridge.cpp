@@ -171,22 +171,36 @@ void Bridge::wake_service() {
 }
 
 void Bridge::service_loop() {
+  // Publishers never pay for a wake-up while events flow: the service thread checks the
+  // buffer every kActivePollMs on its own, and only after kIdleMs without work does it
+  // sleep deeply and ask to be woken (one notify for the first event after a pause).
+  constexpr auto kActivePoll = std::chrono::milliseconds(1);
+  constexpr auto kIdle = std::chrono::milliseconds(50);
+  constexpr auto kDeepSleep = std::chrono::milliseconds(100);
+  auto last_work = Clock::now();
   for (;;) {
     const bool progressed = drain_once();
     transport_->poll(0);
-    if (progressed) continue;
+    if (progressed) {
+      last_work = Clock::now();
+      continue;
+    }
     std::unique_lock<std::mutex> lock(mutex_);
     if (stopping_) break;
     if (!buffer_.empty() || transport_->in_flight() > 0) {
       // Waiting on the broker (saturated, creating a topic, or acks outstanding):
       // serve delivery reports for a short while, then try again.
       lock.unlock();
-      transport_->poll(holding_back_.load(std::memory_order_relaxed) ? 20 : 2);
+      transport_->poll(holding_back_.load(std::memory_order_relaxed) ? 20 : 1);
+      last_work = Clock::now();
+      continue;
+    }
+    if (Clock::now() - last_work < kIdle) {
+      wake_.wait_for(lock, kActivePoll, [this] { return stopping_; });
       continue;
     }
     service_sleeping_ = true;
-    wake_.wait_for(lock, std::chrono::milliseconds(100),
-                   [this] { return stopping_ || !buffer_.empty(); });
+    wake_.wait_for(lock, kDeepSleep, [this] { return stopping_ || !buffer_.empty(); });
     service_sleeping_ = false;
   }
 }

@@ -28,6 +28,11 @@ def unpack(data: bytes) -> Any:
     return msgpack.unpackb(data, raw=False, strict_map_key=False)
 
 
+def unique_topic(prefix: str = "t") -> str:
+    """A topic name of its own, so that tests can share one mock cluster."""
+    return f"{prefix}.{uuid.uuid4().hex[:12]}"
+
+
 def make_bridge(cluster: MockCluster, **overrides: Any) -> event_bridge.Bridge:
     """A bridge on the mock cluster. The mock has no CreateTopics, so no topic creation."""
     overrides.setdefault("create_topics", False)
@@ -44,6 +49,7 @@ def consume(cluster: MockCluster, topic: str, count: int, timeout: float = 15.0,
         "group.id": f"test-{uuid.uuid4()}",
         "enable.auto.commit": False,
         "log_level": 3,
+        "fetch.wait.max.ms": 10,
     })
     try:
         metadata = consumer.list_topics(topic, timeout=10)

@@ -122,7 +122,12 @@ def _walk(value: Any, target: str, max_depth: int, depth: int, stack: list) -> A
         inner = stack + [value]
         return {f.name: _walk(getattr(value, f.name), target, max_depth, depth + 1, inner)
                 for f in dataclasses.fields(value)}
-    return text(repr(value))
+    try:
+        shown = repr(value)
+    except Exception as error:  # noqa: BLE001
+        message = str(error)
+        return f"<repr() raised {type(error).__name__}{': ' + message if message else ''}>"
+    return text(shown)
 
 
 def same(want: Any, got: Any, path: str = "content") -> None:

@@ -74,6 +74,11 @@ class FakeBroker {
   void hold_deliveries(bool on) {
     change([&] { holding_deliveries_ = on; });
   }
+  // While on, poll() returns at once instead of waiting for a report (as librdkafka's
+  // does when other events, such as errors, keep arriving): the service thread spins.
+  void set_poll_returns_at_once(bool on) {
+    change([&] { poll_returns_at_once_ = on; });
+  }
   // ensure_topic(topic) answers kPending until release_topic(topic).
   void hold_topic(const std::string& topic) {
     change([&] { held_topics_.insert(topic); });
@@ -223,7 +228,7 @@ class FakeBroker {
     {
       std::unique_lock<std::mutex> lock(mutex_);
       auto deliverable = [&] { return !holding_deliveries_ && !in_flight_records_.empty(); };
-      if (!deliverable() && timeout_ms > 0) {
+      if (!deliverable() && timeout_ms > 0 && !poll_returns_at_once_) {
         changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), deliverable);
       }
       if (!deliverable()) return;
@@ -311,6 +316,7 @@ class FakeBroker {
   std::size_t fail_reports_ = 0;
   DeliveryError fail_error_;
   bool holding_deliveries_ = false;
+  bool poll_returns_at_once_ = false;
   std::set<std::string> held_topics_;
   std::map<std::string, std::string> failed_topics_;
   bool block_next_ = false;

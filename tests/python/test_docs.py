@@ -1,0 +1,28 @@
+"""The README's option table is the one event_bridge.config.OPTIONS generates."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from event_bridge import Config, OPTIONS
+from event_bridge.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_option_table_matches_options():
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert main(["options"]) == 0
+    table = buffer.getvalue().strip()
+    assert table.count("\n") == len(OPTIONS) + 1
+    assert table in (ROOT / "README.md").read_text(), \
+        "README.md's option table is stale: paste `event-bridge options` into it"
+
+
+def test_every_option_is_a_config_field_with_the_same_default():
+    config = Config()
+    for option in OPTIONS:
+        assert getattr(config, option.name) == option.default, option.name
