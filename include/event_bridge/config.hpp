@@ -42,7 +42,7 @@ struct Config {
   std::vector<RouteConfig> routes;
   std::vector<std::string> key_paths = {
       "evc_id",      "link.id",        "interface.id", "switch.dpid", "datapath.dpid",
-      "dpid",        "interface_a.id", "interface_id", "switch",
+      "dpid",        "interface_a.id", "interface_id", "switch",      "*.evc_id",
   };
   // User names Kytos uses for dotted names without a slash
   // ("kytos.flow_manager.flows.install" -> kytos/flow_manager).

@@ -461,31 +461,50 @@ bool key_text(PyObject* value, std::string& key) {
 
 }  // namespace
 
+namespace {
+
+// Follows segments[index..] from `current` (borrowed). "*" stands for every value of a
+// dict, tried in order: {"<evc id>": {"evc_id": ...}} -> "*.evc_id".
+bool resolve_key(PyObject* current, const std::vector<PyObject*>& segments, std::size_t index,
+                 PyObject* wildcard, std::string& key, int depth) {
+  if (index == segments.size()) return key_text(current, key);
+  if (depth > 8) return false;
+  PyObject* segment = segments[index];
+  if (segment == wildcard) {
+    if (!PyDict_Check(current)) return false;
+    Py_ssize_t position = 0;
+    PyObject *name = nullptr, *value = nullptr;
+    while (PyDict_Next(current, &position, &name, &value)) {
+      Py_INCREF(value);
+      const bool found = resolve_key(value, segments, index + 1, wildcard, key, depth + 1);
+      Py_DECREF(value);
+      if (found) return true;
+    }
+    return false;
+  }
+  PyObject* next = nullptr;
+  if (PyDict_Check(current)) {
+    next = PyDict_GetItemWithError(current, segment);
+    Py_XINCREF(next);
+  } else if (!PyUnicode_Check(current) && !PyLong_Check(current) && current != Py_None) {
+    if (lookup_attr(current, segment, &next) < 0) next = nullptr;
+  }
+  if (PyErr_Occurred()) PyErr_Clear();
+  if (!next) return false;
+  const bool found = resolve_key(next, segments, index + 1, wildcard, key, depth + 1);
+  Py_DECREF(next);
+  return found;
+}
+
+}  // namespace
+
 bool PyContent::find_key(const std::vector<KeyPath>& paths, std::string& key) {
+  static PyObject* const wildcard = PyUnicode_InternFromString("*");
   KeySegments::Paths built;
   const KeySegments::Paths& segments =
       key_segments_ ? key_segments_->get(paths) : (built = KeySegments::build(paths));
   for (const auto& path : segments) {
-    PyObject* current = content_;
-    Py_INCREF(current);
-    for (PyObject* segment : path) {
-      PyObject* next = nullptr;
-      if (PyDict_Check(current)) {
-        next = PyDict_GetItemWithError(current, segment);
-        Py_XINCREF(next);
-      } else if (!PyUnicode_Check(current) && !PyLong_Check(current) && current != Py_None) {
-        if (lookup_attr(current, segment, &next) < 0) next = nullptr;
-      }
-      if (PyErr_Occurred()) PyErr_Clear();
-      Py_DECREF(current);
-      current = next;
-      if (!current) break;
-    }
-    if (current) {
-      const bool found = key_text(current, key);
-      Py_DECREF(current);
-      if (found) return true;
-    }
+    if (!path.empty() && resolve_key(content_, path, 0, wildcard, key, 0)) return true;
   }
   return false;
 }

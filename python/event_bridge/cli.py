@@ -1,4 +1,4 @@
-"""The event-bridge command: demo, decode and options."""
+"""The event-bridge command: demo, install-napp, decode and options."""
 
 from __future__ import annotations
 
@@ -25,6 +25,21 @@ def _decode(args: argparse.Namespace) -> int:
     data = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()
     envelope = decode(data, args.content_type)
     print(json.dumps(envelope, indent=2, default=repr))
+    return 0
+
+
+def _install_napp(args: argparse.Namespace) -> int:
+    from event_bridge.install import InstallError, install_napp
+
+    try:
+        for line in install_napp(args.napps_dir, enable=args.enable, force=args.force):
+            print(line)
+    except InstallError as exc:
+        print(f"event-bridge install-napp: {exc}", file=sys.stderr)
+        return 2
+    if not args.enable:
+        print("enable it with GET /api/kytos/core/napps/kytos/event_bridge/enable "
+              "on a running kytosd, or run again with --enable before starting it")
     return 0
 
 
@@ -55,6 +70,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     decode.add_argument("file")
     decode.add_argument("--content-type", default=None)
     decode.set_defaults(run=_decode)
+
+    install = sub.add_parser("install-napp", help="link the NApp into a Kytos napps directory")
+    install.add_argument("--napps-dir", default=None,
+                         help="default: $VIRTUAL_ENV/var/lib/kytos/napps")
+    install.add_argument("--enable", action="store_true", help="also create the enabled link")
+    install.add_argument("--force", action="store_true",
+                         help="replace links that point at another kytos/event_bridge")
+    install.set_defaults(run=_install_napp)
 
     options = sub.add_parser("options", help="print every option as a Markdown table")
     options.set_defaults(run=_options)

@@ -17,26 +17,39 @@ from tests.support.kafka import consume
 # Enough of the mix that at least this many pass the default deny list.
 PASSING = 100_000
 DEFAULT_KEY_PATHS = ["evc_id", "link.id", "interface.id", "switch.dpid", "datapath.dpid",
-                     "dpid", "interface_a.id", "interface_id", "switch"]
+                     "dpid", "interface_a.id", "interface_id", "switch", "*.evc_id"]
 
 
 def reference_key(content, paths=DEFAULT_KEY_PATHS):
     """The documented key rule, written independently of the native walker."""
+    def follow(current, segments):
+        if not segments:
+            if isinstance(current, str) and current:
+                return str.__str__(current)
+            if isinstance(current, int) and not isinstance(current, bool):
+                return str(int(current))
+            return None
+        head, rest = segments[0], segments[1:]
+        if head == "*":
+            if not isinstance(current, dict):
+                return None
+            for value in current.values():
+                found = follow(value, rest)
+                if found is not None:
+                    return found
+            return None
+        if isinstance(current, dict):
+            current = current.get(head)
+        elif current is None or isinstance(current, (str, int)):
+            current = None
+        else:
+            current = getattr(current, head, None)
+        return None if current is None else follow(current, rest)
+
     for path in paths:
-        current = content
-        for segment in path.split("."):
-            if isinstance(current, dict):
-                current = current.get(segment)
-            elif current is None or isinstance(current, (str, int)):
-                current = None
-            else:
-                current = getattr(current, segment, None)
-            if current is None:
-                break
-        if isinstance(current, str) and current:
-            return str.__str__(current)
-        if isinstance(current, int) and not isinstance(current, bool):
-            return str(int(current))
+        found = follow(content, path.split("."))
+        if found is not None:
+            return found
     return None
 
 

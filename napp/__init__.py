@@ -1,0 +1,1 @@
+"""kytos/event_bridge NApp."""

@@ -1,0 +1,167 @@
+"""kytos/event_bridge: broadcast every Kytos event to a message broker; glue only."""
+
+import logging
+import threading
+
+from kytos.core import KytosNApp, rest
+from kytos.core.helpers import alisten_to
+from kytos.core.rest_api import HTTPException, JSONResponse, Request, aget_json_or_400
+
+from napps.kytos.event_bridge import settings
+
+# kytos.core.log walks the stack on every use; this is the logger it would find.
+LOG = logging.getLogger("kytos.napps.kytos/event_bridge")
+
+# A native module that fails to load disables the NApp; it never stops Kytos.
+try:
+    import event_bridge
+    from event_bridge import status as bridge_status
+    from event_bridge.settings import config_from_settings, native_error_to_setting
+    IMPORT_ERROR = ""
+except Exception as exc:  # noqa: BLE001 - any failure to load only disables the NApp
+    event_bridge = None
+    IMPORT_ERROR = f"the event_bridge package failed to load: {type(exc).__name__}: {exc}"
+
+DISABLED = "disabled"
+
+
+class Main(KytosNApp):
+    """Subscribes to every event and hands it to the native pipeline."""
+
+    def setup(self):
+        """Build the bridge from settings.py. Never raises; may run on any thread."""
+        self._shutdown_lock = threading.Lock()
+        self._bridge = None
+        self._publish = None
+        self._config = None
+        self._flush_timeout = 5.0
+        self._bridge_state = DISABLED
+        self._reason = ""
+        self._handler_errors = 0
+        if IMPORT_ERROR:
+            self._disable(IMPORT_ERROR)
+            return
+        try:
+            self._config, napp = config_from_settings(settings)
+            self._flush_timeout = napp["FLUSH_TIMEOUT"]
+            self._bridge = event_bridge.Bridge(self._config)
+        except event_bridge.ConfigError as exc:
+            self._disable(native_error_to_setting(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - Kytos must not notice
+            self._disable(f"could not start the bridge: {type(exc).__name__}: {exc}")
+            return
+        self._publish = self._bridge.publish_event
+        self._bridge_state = "running"
+        LOG.info("event_bridge %s publishing to %s (verbose topic %s)", self._bridge.instance,
+                 self._config.bootstrap_servers, self._config.verbose_topic
+                 if self._config.verbose_topic_enabled else "off")
+
+    def _disable(self, reason):
+        self._bridge_state = DISABLED
+        self._reason = reason
+        LOG.error("event_bridge disabled: %s", reason)
+
+    def execute(self):
+        """Nothing to do periodically: the bridge runs its own service thread."""
+
+    @alisten_to(".*")
+    async def on_event(self, event):
+        """Hand the event over; never awaits, never blocks, never raises."""
+        publish = self._publish
+        if publish is None:
+            return
+        try:
+            publish(event)
+        except Exception:  # noqa: BLE001 - publish does not raise; this guards Kytos
+            self._handler_errors += 1
+
+    def shutdown(self):
+        """Flush up to FLUSH_TIMEOUT and close. Idempotent; safe on any thread."""
+        with self._shutdown_lock:
+            bridge, self._bridge, self._publish = self._bridge, None, None
+        if bridge is None:
+            return
+        delivered = bridge.stats()["delivered"]
+        left = bridge.close(self._flush_timeout)
+        delivered = bridge.stats()["delivered"] - delivered
+        if left:
+            LOG.warning("event_bridge shut down: %d records delivered during the flush, %d left "
+                        "undelivered after %.1f s", delivered, left, self._flush_timeout)
+        else:
+            LOG.info("event_bridge shut down: %d records delivered during the flush, none left",
+                     delivered)
+        self._final_stats = bridge.stats()
+        self._bridge_state = DISABLED
+        self._reason = "shut down"
+
+    def _stats(self):
+        bridge = self._bridge
+        if bridge is not None:
+            return bridge.stats()
+        return getattr(self, "_final_stats", None)
+
+    @rest("v1/status", methods=["GET"])
+    async def status(self, request: Request) -> JSONResponse:
+        """State, reason, broker connection, buffer, counters, last errors, config."""
+        stats = self._stats()
+        config = self._config
+        state, reason = bridge_status.assess(
+            stats if self._bridge is not None else None, self._bridge_state, self._reason,
+            config.buffer_max_events if config else 0) if event_bridge else (DISABLED, self._reason)
+        body = {
+            "state": state,
+            "reason": reason,
+            "broker": stats["connection"] if stats else "unknown",
+            "buffer": {"events": stats["buffered_events"], "bytes": stats["buffered_bytes"],
+                       "max_events": config.buffer_max_events,
+                       "max_bytes": config.buffer_max_bytes} if stats and config else None,
+            "stats": stats,
+            "last_errors": stats["last_errors"] if stats else [],
+            "handler_errors": self._handler_errors,
+            "config": config.redacted() if config else None,
+        }
+        return JSONResponse(body)
+
+    @rest("v1/metrics", methods=["GET"])
+    async def metrics(self, request: Request):
+        """The counters in Prometheus text exposition format."""
+        from starlette.responses import PlainTextResponse  # Kytos's own web framework
+
+        if event_bridge is None:
+            return PlainTextResponse("# event_bridge disabled: " + self._reason + "\n",
+                                     media_type="text/plain; version=0.0.4")
+        stats = self._stats() if self._bridge is not None else None
+        config = self._config
+        state, _ = bridge_status.assess(stats, self._bridge_state, self._reason,
+                                        config.buffer_max_events if config else 0)
+        return PlainTextResponse(bridge_status.prometheus_text(stats, state),
+                                 media_type="text/plain; version=0.0.4")
+
+    @rest("v1/filters", methods=["GET"])
+    async def filters(self, request: Request) -> JSONResponse:
+        """The effective allow and deny patterns and routes."""
+        config = self._config
+        if config is None:
+            raise HTTPException(503, detail=f"event_bridge disabled: {self._reason}")
+        return JSONResponse({
+            "allow": config.allow, "deny": config.deny, "routes": config.routes,
+            "key_paths": config.key_paths,
+            "verbose_topic": config.verbose_topic if config.verbose_topic_enabled else None,
+            "napp_topic_prefix": config.napp_topic_prefix if config.napp_topics_enabled else None,
+        })
+
+    @rest("v1/filters/test", methods=["POST"])
+    async def filters_test(self, request: Request) -> JSONResponse:
+        """The verdict and topics for {"name": "<event name>"}; publishes nothing."""
+        body = await aget_json_or_400(request)
+        name = body.get("name") if isinstance(body, dict) else None
+        if not isinstance(name, str) or not name:
+            raise HTTPException(400, detail='expected {"name": "<event name>"}')
+        bridge = self._bridge
+        if bridge is None:
+            raise HTTPException(503, detail=f"event_bridge disabled: {self._reason}")
+        route = bridge.route(name)
+        return JSONResponse({"name": name, "verdict": "publish" if route["passes"] and
+                             route["topics"] else "filtered", "topics": route["topics"],
+                             "key_paths": route["key_paths"]})
