@@ -118,8 +118,11 @@ class ReplayHost:
         install_napp(napps, enable=True, source=napp_source_dir())
         if str(napps_root) not in sys.path:
             sys.path.insert(0, str(napps_root))
+        self._root = str(napps_root)
         package = f"napps.{USER}.{NAME}"
-        for module in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+        # A previous host's napps packages point at its own (now deleted) directory.
+        for module in [m for m in sys.modules if m in ("napps", f"napps.{USER}")
+                       or m == package or m.startswith(package + ".")]:
             del sys.modules[module]
         self.settings = importlib.import_module(f"{package}.settings")
         for key, value in (settings or {}).items():
@@ -160,5 +163,7 @@ class ReplayHost:
         """Controller stop: shutdown() on the loop thread, then close the loop."""
         self.napp.shutdown()
         self.loop.close()
+        if self._root in sys.path:
+            sys.path.remove(self._root)
         if self._tmp is not None:
             self._tmp.cleanup()
