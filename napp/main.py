@@ -30,6 +30,8 @@ class Main(KytosNApp):
 
     def setup(self):
         """Build the bridge from settings.py. Never raises; may run on any thread."""
+        self._setup_thread = threading.current_thread().name  # for diagnostics and tests
+        self._shutdown_thread = ""
         self._shutdown_lock = threading.Lock()
         self._bridge = None
         self._publish = None
@@ -80,6 +82,8 @@ class Main(KytosNApp):
         """Flush up to FLUSH_TIMEOUT and close. Idempotent; safe on any thread."""
         with self._shutdown_lock:
             bridge, self._bridge, self._publish = self._bridge, None, None
+            if bridge is not None:
+                self._shutdown_thread = threading.current_thread().name
         if bridge is None:
             return
         delivered = bridge.stats()["delivered"]

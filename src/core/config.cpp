@@ -36,14 +36,13 @@ void Config::validate() const {
                       "must be -1 (broker default) or positive, got " +
                           std::to_string(topic_replication_factor));
   }
-  require_positive(static_cast<long long>(max_message_bytes), "max_message_bytes");
   if (max_message_bytes < 1024) {
     throw ConfigError("max_message_bytes", "must be at least 1024, got " +
                                                std::to_string(max_message_bytes));
   }
   require_positive(max_depth, "max_depth");
-  require_positive(static_cast<long long>(buffer_max_events), "buffer_max_events");
-  require_positive(static_cast<long long>(buffer_max_bytes), "buffer_max_bytes");
+  if (buffer_max_events == 0) throw ConfigError("buffer_max_events", "must be positive, got 0");
+  if (buffer_max_bytes == 0) throw ConfigError("buffer_max_bytes", "must be positive, got 0");
   if (buffer_max_bytes < max_message_bytes) {
     throw ConfigError("buffer_max_bytes", "must be at least max_message_bytes (" +
                                               std::to_string(max_message_bytes) + "), got " +

@@ -2,6 +2,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <mutex>
@@ -47,8 +48,10 @@ std::string redact(std::string text, const std::string& key, const std::string& 
   return text;
 }
 
-bool is_false(const std::string& value) {
-  return value == "false" || value == "0" || value == "False";
+// librdkafka reads a boolean as true/false, t/f or 1/0, in any case.
+bool is_false(std::string value) {
+  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return value == "false" || value == "f" || value == "0";
 }
 
 class KafkaTransport final : public Transport {
@@ -350,7 +353,9 @@ class KafkaTransport final : public Transport {
       } else {
         report.error.error_class = kafka::classify(message->err);
         report.error.code = kafka::code_name(message->err);
-        report.error.reason = rd_kafka_message_errstr(message);
+        // rd_kafka_message_errstr() is for consumers: on a producer message it
+        // returns the payload.
+        report.error.reason = rd_kafka_err2str(message->err);
         report.key = std::string_view(static_cast<const char*>(message->key), message->key_len);
         report.payload =
             std::string_view(static_cast<const char*>(message->payload), message->len);
@@ -439,6 +444,7 @@ std::map<std::string, std::string> kafka_defaults(const Config& config) {
 }
 
 std::unique_ptr<Transport> make_kafka_transport(const Config& config) {
+  config.validate();  // the typed options first, so their errors name them
   return std::make_unique<KafkaTransport>(config);
 }
 

@@ -1,5 +1,6 @@
 #include "event_bridge/bridge.hpp"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -84,7 +85,10 @@ Bridge::Bridge(Config config, std::unique_ptr<Transport> transport)
   topic_spec_.replication_factor = config_.topic_replication_factor;
   topic_spec_.config = config_.topic_config;
   transport_->set_delivery_handler([this](const DeliveryReport& report) { on_delivery(report); });
-  service_ = std::thread([this] { service_loop(); });
+  service_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "eb-service");  // visible in /proc, top, gdb
+    service_loop();
+  });
   log().info("bridge {} started: {} -> {}, format {}", instance_, source_, transport_->describe(),
              to_string(config_.format));
 }
@@ -140,9 +144,11 @@ Outcome Bridge::enqueue(Entry&& entry) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stopping_) return Outcome::kClosed;
-    while (buffer_.size() >= config_.buffer_max_events ||
-           buffer_bytes_ + bytes > config_.buffer_max_bytes) {
-      if (config_.overflow_policy == OverflowPolicy::kDropNewest || buffer_.empty()) {
+    // An empty buffer always takes the event: every event within max_message_bytes
+    // must be able to pass, whatever the per-entry overhead.
+    while (!buffer_.empty() && (buffer_.size() >= config_.buffer_max_events ||
+                                buffer_bytes_ + bytes > config_.buffer_max_bytes)) {
+      if (config_.overflow_policy == OverflowPolicy::kDropNewest) {
         dropped_buffer_full_.fetch_add(1, std::memory_order_relaxed);
         return Outcome::kDropped;
       }
@@ -209,20 +215,21 @@ bool Bridge::drain_once() {
   std::deque<Entry> batch;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::size_t bytes = 0;
+    std::size_t bytes = 0, records = 0;
     while (!buffer_.empty() && batch.size() < kBatchEvents && bytes < kBatchBytes) {
       Entry& front = buffer_.front();
       const std::size_t size = front.payload.size() + front.key.size() + kEntryOverhead;
       bytes += size;
       buffer_bytes_ -= size;
+      records += remaining_records(front);
       batch.push_back(std::move(front));
       buffer_.pop_front();
     }
+    // Published under the same lock that took the records out of the buffer, so
+    // that undelivered() never misses them.
+    batch_records_.store(records, std::memory_order_release);
   }
   if (batch.empty()) return false;
-  std::size_t records = 0;
-  for (const Entry& entry : batch) records += remaining_records(entry);
-  batch_records_.store(records, std::memory_order_release);
   std::size_t done = 0;
   while (done < batch.size() && produce_entry(batch[done])) ++done;
   if (done < batch.size()) {

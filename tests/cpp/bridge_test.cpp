@@ -10,9 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <memory>
-#include <numeric>
 #include <ostream>
 #include <string>
 #include <thread>
@@ -40,7 +38,6 @@ using test_support::FakeTransport;
 using test_support::ProducedRecord;
 using test_support::StaticContent;
 using ::testing::ElementsAre;
-using ::testing::ElementsAreArray;
 
 constexpr std::string_view kName = "kytos/topology.link_up";
 const std::string kVerbose = "kytos.events";
@@ -209,6 +206,19 @@ INSTANTIATE_TEST_SUITE_P(BothFormats, BridgeFormatTest,
                          ::testing::Values(Format::kMsgpack, Format::kJson),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
+TEST_F(BridgeTest, CustomRouteTopicComesAfterVerboseAndNappTopics) {
+  Config config = test_config();
+  config.routes.push_back({"kytos/topology\\.link_.*", "links", ""});
+  auto bridge = start(config);
+  ASSERT_EQ(publish(*bridge), Outcome::kAccepted);
+  ASSERT_EQ(publish(*bridge, "kytos/topology.switch.new"), Outcome::kAccepted);
+  ASSERT_TRUE(delivered(*bridge, 5));
+  std::vector<std::string> topics;
+  for (const ProducedRecord& record : broker_->records()) topics.push_back(record.topic);
+  EXPECT_THAT(topics, ElementsAre(kVerbose, kNapp, "links", kVerbose, kNapp));
+  EXPECT_EQ(seqs_of(broker_->records("links")), seq_range(1, 1));
+}
+
 TEST_F(BridgeTest, DefaultsGiveARandomIdAndTheTimeOfPublishing) {
   auto bridge = start();
   const std::int64_t before = now_us();
@@ -337,12 +347,7 @@ TEST_F(BridgeTest, BufferMaxBytesBoundsTheBuffer) {
   EXPECT_EQ(bridge->stats().buffered_bytes, 0u);
 }
 
-// BUG: src/core/config.cpp:47 lets buffer_max_bytes equal max_message_bytes, but
-// Bridge::enqueue (src/pipeline/bridge.cpp:137-147) charges each entry payload + key +
-// kEntryOverhead (128 bytes). An event whose envelope fits max_message_bytes (so it is
-// not replaced by an oversize marker) can then never enter the buffer, even when it is
-// empty and the policy is drop_oldest: publish() returns kDropped instead of kAccepted.
-TEST_F(BridgeTest, DISABLED_AnEventWithinMaxMessageBytesFitsTheSmallestValidBuffer) {
+TEST_F(BridgeTest, AnEventWithinMaxMessageBytesFitsTheSmallestValidBuffer) {
   Config config = test_config();
   config.max_message_bytes = 1024;
   config.buffer_max_bytes = 1024;  // the smallest value validate() accepts
@@ -664,16 +669,7 @@ TEST_F(BridgeTest, FlushCountsWhatIsStillBuffered) {
   ASSERT_TRUE(delivered(*bridge, 6));
 }
 
-// BUG: src/pipeline/bridge.cpp:196-211. drain_once() moves the batch out of buffer_
-// under the mutex, releases it, and only then stores the batch's record count in
-// batch_records_ (line 211). In between, undelivered() (lines 324-333, whose comment
-// says a record is "never missed") sees an empty buffer, batch_records_ == 0 and nothing
-// in flight, so flush() returns 0 while up to 512 events are still unproduced, and
-// close() (line 349) stops the service thread early and purges records a healthy broker
-// would have taken. A service thread preempted in that window makes it last a whole
-// time slice. Expected: flush() never returns 0 while an event is undelivered; actual:
-// it does, here thousands of times a second, with nothing ever delivered.
-TEST_F(BridgeTest, DISABLED_FlushNeverReportsZeroWhileEventsAreUndelivered) {
+TEST_F(BridgeTest, FlushNeverReportsZeroWhileEventsAreUndelivered) {
   broker_->set_queue_full(true);            // nothing can ever be delivered
   broker_->set_poll_returns_at_once(true);  // the batch moves out and back continuously
   auto bridge = start();
@@ -704,6 +700,35 @@ TEST_F(BridgeTest, DestructorWithoutCloseDoesNotHang) {
     EXPECT_EQ(broker->close_calls(), 1u);
     EXPECT_EQ(broker->reports_failed(), 10u);  // purged
   }
+}
+
+TEST_F(BridgeTest, PublishingWhileClosingAccountsForEveryRecord) {
+  auto bridge = start();
+  std::atomic<bool> go{false};
+  std::atomic<std::uint64_t> queued{0}, closed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < 3000; ++i) {
+        const Outcome outcome = publish(*bridge);
+        if (outcome == Outcome::kAccepted || outcome == Outcome::kBuffered) ++queued;
+        if (outcome == Outcome::kClosed) ++closed;
+      }
+    });
+  }
+  go = true;
+  ASSERT_TRUE(eventually([&] { return bridge->stats().published >= 1000; }));
+  const std::size_t left = bridge->close(0);
+  for (std::thread& thread : threads) thread.join();
+
+  const Stats stats = bridge->stats();
+  EXPECT_EQ(stats.published, queued.load());
+  EXPECT_EQ(queued.load() + closed.load(), 9000u);
+  EXPECT_EQ(stats.dropped_closed, left);
+  // Every record of every queued event was delivered or given up by close().
+  EXPECT_EQ(stats.delivered + stats.dropped_closed, 2 * queued.load());
+  EXPECT_EQ(broker_->record_count(), stats.produced);
 }
 
 TEST_F(BridgeTest, ConcurrentPublishersGetUniqueContiguousSeqs) {

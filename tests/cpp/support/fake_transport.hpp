@@ -24,6 +24,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "event_bridge/transport.hpp"
@@ -46,7 +47,7 @@ class FakeBroker {
   // test that forgets release_produce() fails instead of hanging.
   static constexpr std::chrono::milliseconds kGateLimit{5000};
 
-  // ---- Scripting ----
+  // What the broker will do. Each takes effect from the next call it concerns.
 
   // The next `calls` produce calls answer kQueueFull (nothing is taken).
   void answer_queue_full(std::size_t calls) {
@@ -108,7 +109,7 @@ class FakeBroker {
     change([&] { gate_open_ = true; });
   }
 
-  // ---- Observation ----
+  // What the broker saw.
 
   std::vector<ProducedRecord> records() const {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -210,9 +211,12 @@ class FakeBroker {
       result.error = refuse_error_;
       return result;
     }
-    ProducedRecord copy{record.topic_index,       std::string(record.topic),
-                        std::string(record.key),  std::string(record.payload),
-                        std::string(record.event_name), std::string(record.content_type)};
+    ProducedRecord copy{record.topic_index,
+                        std::string(record.topic),
+                        std::string(record.key),
+                        std::string(record.payload),
+                        std::string(record.event_name),
+                        std::string(record.content_type)};
     records_.push_back(copy);
     in_flight_records_.push_back(Pending{std::move(copy), record.opaque});
     in_flight_.fetch_add(1, std::memory_order_release);

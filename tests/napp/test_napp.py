@@ -1,0 +1,254 @@
+"""kytos/event_bridge inside the Kytos stand-in: lifecycle, settings, reload, REST."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from event_bridge.testing import MockCluster
+
+from conftest import NAPP_SOURCE_DIR
+
+KEY = ("kytos", "event_bridge")
+
+
+def napp_copy(tmp_path: Path, **settings) -> Path:
+    """The NApp's files in a folder of the test's own, with settings.py overrides appended."""
+    target = tmp_path / "src" / "event_bridge"
+    shutil.copytree(NAPP_SOURCE_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
+    set_settings(target, **settings)
+    return target
+
+
+def set_settings(napp_dir: Path, **settings) -> None:
+    path = napp_dir / "settings.py"
+    text = path.read_text().split("\n# test overrides\n")[0]
+    lines = [f"{key} = {value!r}" for key, value in settings.items()]
+    path.write_text(text + "\n# test overrides\n" + "\n".join(lines) + "\n")
+
+
+@pytest.fixture
+def mock():
+    with MockCluster() as cluster:
+        yield cluster
+
+
+def mock_settings(mock, **extra):
+    return {"BOOTSTRAP_SERVERS": mock.bootstrap_servers, "CREATE_TOPICS": False,
+            "FLUSH_TIMEOUT": 5.0, **extra}
+
+
+def status(controller):
+    response = controller.http_request("GET", "kytos/event_bridge/v1/status")
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_loads_at_startup_on_the_loop_thread_and_publishes(tmp_path, mock, standin_controller):
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))
+    napp = controller.napps[KEY]
+    assert napp._bridge_state == "running"
+    for i in range(100):
+        controller.put_event("kytos/topology.link_up", {"link": {"id": f"l{i % 7}"}})
+    controller.put_event("kytos/core.openflow.raw.in", {"new_data": b"\x04\x00"})
+    controller.wait_idle()
+    assert napp._bridge.flush(10) == 0
+    body = status(controller)
+    assert body["state"] == "running" and body["broker"] == "up"
+    stats = body["stats"]
+    assert stats["filtered"] >= 1  # raw.in, by the default deny list
+    assert stats["published"] >= 100
+    assert stats["delivered"] == 2 * stats["published"]
+    assert body["config"]["bootstrap_servers"] == mock.bootstrap_servers
+
+
+@pytest.mark.parametrize("setting,value,named", [
+    ("DENY", ["("], "settings.DENY[0]"),
+    ("ALLOW", ["(a)\\1"], "settings.ALLOW[0]"),
+    ("FORMAT", "xml", "settings.FORMAT"),
+    ("COMPRESSION", "lz5", "settings.COMPRESSION"),
+    ("OVERFLOW_POLICY", "drop_random", "settings.OVERFLOW_POLICY"),
+    ("BUFFER_MAX_EVENTS", 0, "settings.BUFFER_MAX_EVENTS"),
+    ("BUFFER_MAX_BYTES", 10, "settings.BUFFER_MAX_BYTES"),
+    ("MAX_MESSAGE_BYTES", 10, "settings.MAX_MESSAGE_BYTES"),
+    ("MAX_DEPTH", 0, "settings.MAX_DEPTH"),
+    ("TOPIC_PARTITIONS", "3", "settings.TOPIC_PARTITIONS"),
+    ("TOPIC_REPLICATION_FACTOR", 0, "settings.TOPIC_REPLICATION_FACTOR"),
+    ("VERBOSE_TOPIC", "bad topic!", "settings.VERBOSE_TOPIC"),
+    ("NAPP_TOPIC_PREFIX", "x" * 260, "settings.NAPP_TOPIC_PREFIX"),
+    ("KEY_PATHS", ["link..id"], "settings.KEY_PATHS[0]"),
+    ("ROUTES", [{"pattern": "kytos/.*"}], "settings.ROUTES"),
+    ("ROUTES", [{"pattern": "(", "topic": "t"}], "settings.ROUTES[0].pattern"),
+    ("KAFKA", {"no.such.property": "1"}, "settings.KAFKA.no.such.property"),
+    ("KAFKA", {"acks": "1"}, "settings.KAFKA.acks"),
+    ("KAFKA", {"compression.codec": "gzip"}, "settings.KAFKA.compression.codec"),
+    ("KAFKA_ENV", {"sasl.password": "EVENT_BRIDGE_TEST_UNSET_VARIABLE"},
+     "settings.KAFKA_ENV.sasl.password"),
+    ("FLUSH_TIMEOUT", -1, "settings.FLUSH_TIMEOUT"),
+    ("BOOTSTRAP_SERVERS", "", "settings.BOOTSTRAP_SERVERS"),
+    ("VERBOSE_TOPIC_ENABLED", "yes", "settings.VERBOSE_TOPIC_ENABLED"),
+])
+def test_invalid_setting_disables_and_names_it(tmp_path, mock, standin_controller, caplog,
+                                               setting, value, named):
+    settings = mock_settings(mock)
+    settings[setting] = value
+    with caplog.at_level(logging.ERROR):
+        controller = standin_controller(napp_copy(tmp_path, **settings))
+    assert KEY in controller.napps, "an invalid setting must not unload the NApp"
+    body = status(controller)
+    assert body["state"] == "disabled"
+    assert body["reason"].startswith(named + ":"), body["reason"]
+    assert any("event_bridge disabled: " + named in r.getMessage() for r in caplog.records)
+    # Events still flow through Kytos without errors: the NApp just ignores them.
+    controller.put_event("kytos/topology.link_up", {"link": {"id": "l1"}})
+    controller.wait_idle()
+    assert controller.dead_letter.count() == 0
+    metrics = controller.http_request("GET", "kytos/event_bridge/v1/metrics")
+    assert 'kytos_event_bridge_state{state="disabled"} 1' in metrics.text
+
+
+def test_broken_native_module_only_disables_the_napp(tmp_path, mock, standin_controller,
+                                                    monkeypatch):
+    saved = {name: module for name, module in sys.modules.items()
+             if name == "event_bridge" or name.startswith("event_bridge.")}
+    for name in saved:
+        monkeypatch.delitem(sys.modules, name)
+    # None in sys.modules makes the import fail with ImportError, as a broken .so would.
+    monkeypatch.setitem(sys.modules, "event_bridge", None)
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))
+    body = status(controller)
+    assert body["state"] == "disabled"
+    assert re.search(r"the event_bridge package failed to load: (ModuleNotFound|Import)Error",
+                     body["reason"]), body["reason"]
+    controller.put_event("kytos/topology.link_up", {"link": {"id": "l1"}})
+    controller.wait_idle()
+
+
+def test_reload_runs_setup_off_the_loop_rereads_settings_and_closes_the_old_bridge(
+        tmp_path, mock, standin_controller):
+    source = napp_copy(tmp_path, **mock_settings(mock, SOURCE_ID="before"))
+    controller = standin_controller(source)
+    old = controller.napps[KEY]
+    old_bridge = old._bridge
+    assert status(controller)["config"]["source_id"] == "before"
+    set_settings(source, **mock_settings(mock, SOURCE_ID="after"))
+    assert controller.rest_reload_napp("kytos", "event_bridge") == 200
+    new = controller.napps[KEY]
+    assert new is not old
+    assert old_bridge.closed and old._bridge is None
+    assert status(controller)["config"]["source_id"] == "after"
+    assert new._bridge.instance != old_bridge.instance
+    loop_thread = controller.loop_thread.name
+    assert old._shutdown_thread and old._shutdown_thread != loop_thread
+    assert new._setup_thread != loop_thread and old._setup_thread == loop_thread
+
+
+def test_shutdown_on_the_loop_thread_flushes_and_logs(tmp_path, mock, standin_controller, caplog):
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))
+    napp = controller.napps[KEY]
+    for i in range(500):
+        controller.put_event("kytos/mef_eline.created", {"evc_id": f"e{i}", "name": "x"})
+    controller.wait_idle()
+    with caplog.at_level(logging.INFO, logger="kytos.napps.kytos/event_bridge"):
+        controller.stop_controller()
+    assert napp._shutdown_thread == controller.stop_thread_name == "MainThread-loop"
+    assert napp._final_stats["delivered"] == 2 * napp._final_stats["published"] >= 1000
+    messages = [r.getMessage() for r in caplog.records]
+    assert any(re.search(r"shut down: \d+ records delivered during the flush, none left", m)
+               for m in messages), messages
+    napp.shutdown()  # idempotent
+
+
+def test_shutdown_with_the_broker_gone_is_bounded_and_reports_what_is_left(
+        tmp_path, mock, standin_controller, caplog):
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock, FLUSH_TIMEOUT=1.0)))
+    napp = controller.napps[KEY]
+    mock.set_broker_down(1)
+    for i in range(200):
+        controller.put_event("kytos/mef_eline.created", {"evc_id": f"e{i}"})
+    controller.wait_idle()
+    with caplog.at_level(logging.WARNING, logger="kytos.napps.kytos/event_bridge"):
+        thread = threading.Thread(target=controller.stop_controller)
+        thread.start()
+        thread.join(20)
+        assert not thread.is_alive(), "shutdown must be bounded by FLUSH_TIMEOUT"
+    left = re.findall(r"(\d+) left undelivered", " ".join(r.getMessage() for r in caplog.records))
+    assert left and int(left[0]) > 0
+    assert napp._final_stats["dropped"]["closed"] == int(left[0])
+
+
+def test_rest_status_redacts_secrets_and_metrics_are_prometheus(tmp_path, mock, standin_controller,
+                                                                caplog, monkeypatch):
+    monkeypatch.setenv("EVENT_BRIDGE_TEST_SECRET", "s3cr3t-from-env")
+    settings = mock_settings(mock, KAFKA={"sasl.username": "kytos", "sasl.password": "hunter2",
+                                          "security.protocol": "sasl_plaintext",
+                                          "sasl.mechanisms": "PLAIN"},
+                             KAFKA_ENV={"ssl.key.password": "EVENT_BRIDGE_TEST_SECRET"})
+    with caplog.at_level(logging.DEBUG):
+        controller = standin_controller(napp_copy(tmp_path, **settings))
+        body = controller.http_request("GET", "kytos/event_bridge/v1/status").text
+        metrics = controller.http_request("GET", "kytos/event_bridge/v1/metrics")
+        filters = controller.http_request("GET", "kytos/event_bridge/v1/filters").text
+    for text in (body, metrics.text, filters, caplog.text):
+        assert "hunter2" not in text and "s3cr3t-from-env" not in text
+    assert '"sasl.password":"<redacted>"' in body.replace(" ", "")
+    assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert "# TYPE kytos_event_bridge_records_delivered_total counter" in metrics.text
+
+
+def test_filters_and_filter_test(tmp_path, mock, standin_controller):
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(
+        mock, ROUTES=[{"pattern": "kytos/mef_eline\\..*", "topic": "evcs", "key_path": "evc_id"}])))
+    filters = controller.http_request("GET", "kytos/event_bridge/v1/filters").json()
+    assert filters["deny"][0] == "kytos/core\\.openflow\\.raw\\..*"
+    assert filters["routes"][0]["topic"] == "evcs"
+
+    def verdict(name):
+        response = controller.http_request("POST", "kytos/event_bridge/v1/filters/test",
+                                           json={"name": name})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    assert verdict("kytos/core.openflow.raw.in")["verdict"] == "filtered"
+    assert verdict("kytos/of_core.v0x04.messages.in.ofpt_packet_in")["verdict"] == "filtered"
+    link = verdict("kytos/topology.link_up")
+    assert link["verdict"] == "publish"
+    assert link["topics"] == ["kytos.events", "kytos.events.kytos.topology"]
+    evc = verdict("kytos/mef_eline.created")
+    assert evc["topics"] == ["kytos.events", "kytos.events.kytos.mef_eline", "evcs"]
+    assert evc["key_paths"] == ["evc_id"]
+    assert verdict("kytos.flow_manager.flows.install")["topics"][1] == \
+        "kytos.events.kytos.flow_manager"
+    bad = controller.http_request("POST", "kytos/event_bridge/v1/filters/test", json={"x": 1})
+    assert bad.status_code == 400
+    # Asking publishes nothing: only the NApp's own .loaded event may have been received.
+    assert status(controller)["stats"]["published"] <= 1
+
+
+def test_handler_never_raises_into_kytos_on_hostile_content(tmp_path, mock, standin_controller):
+    class Hostile:
+        def as_dict(self):
+            raise RuntimeError("boom")
+
+        def __repr__(self):
+            raise RuntimeError("no repr")
+
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))
+    before = status(controller)["stats"]["published"]
+    loop = {}
+    loop["self"] = loop
+    for content in ({"x": Hostile()}, loop, {1: {2: [Hostile()]}}, {"deep": [[[[[[[[]]]]]]]]},
+                    {"big": 2**4000}):
+        controller.put_event("kytos/test.hostile", content)
+    controller.wait_idle()
+    napp = controller.napps[KEY]
+    assert napp._handler_errors == 0
+    stats = status(controller)["stats"]
+    assert stats["published"] - before == 5
+    assert stats["normalized"]["as_dict_errors"] == 2 and stats["normalized"]["cycles"] == 1
