@@ -9,7 +9,7 @@ from kytos.core.rest_api import HTTPException, JSONResponse, Request, aget_json_
 
 from napps.kytos.event_bridge import settings
 
-# kytos.core.log walks the stack on every use; this is the logger it would find.
+# The logger kytos.core.log resolves to for this NApp, without its stack walk.
 LOG = logging.getLogger("kytos.napps.kytos/event_bridge")
 
 # A native module that fails to load disables the NApp; it never stops Kytos.

@@ -1,0 +1,1 @@
+"""kytos.lib stand-in (test helpers)."""
