@@ -30,6 +30,11 @@ enum class Outcome : std::uint8_t {
 };
 const char* to_string(Outcome outcome);
 
+// The name of the bridge's gap records on the verbose topic. Content:
+// {"from_seq", "to_seq", "count", "reason": "buffer_full"}: `count` events with seq in
+// [from_seq, to_seq] were dropped (others in that range may have been delivered).
+inline constexpr const char* kGapEventName = "kytos/event_bridge.gap";
+
 // Counters of what the content walk had to normalize. Incremented by the encoding
 // thread; read by anyone.
 struct NormalizationCounters {
@@ -68,7 +73,7 @@ struct DeliveryErrorRecord {
 struct Stats {
   std::uint64_t received = 0;    // publish() calls
   std::uint64_t filtered = 0;
-  std::uint64_t published = 0;   // events encoded and queued
+  std::uint64_t published = 0;   // events encoded and queued (gap records not included)
   std::uint64_t produced = 0;    // records handed to the transport
   std::uint64_t delivered = 0;   // records acknowledged by the broker
   std::uint64_t failed_retriable = 0;
@@ -78,6 +83,8 @@ struct Stats {
   std::uint64_t dropped_closed = 0;       // records left when close() gave up
   std::uint64_t oversize = 0;             // events replaced by a marker envelope
   std::uint64_t topic_create_failures = 0;
+  std::uint64_t gap_records = 0;          // gap records published
+  std::uint64_t pending_gap_count = 0;    // drops not yet reported by a gap record
   std::uint64_t stringified_keys = 0, repr_fallbacks = 0, cycles = 0, depth_exceeded = 0,
                 as_dict_errors = 0, big_integers = 0;
   std::uint64_t buffered_events = 0;
@@ -137,7 +144,9 @@ class Bridge {
   void on_delivery(const DeliveryReport& report);
   void note_error(const std::string& topic, const DeliveryError& error);
   void wake_service();
-  Outcome enqueue(Entry&& entry);
+  void note_drop_locked(std::uint64_t seq);
+  void publish_gap_if_due();
+  Outcome enqueue(Entry&& entry, bool count_published = true);
   std::size_t undelivered() const;
   static std::size_t remaining_records(const Entry& entry);
 
@@ -157,6 +166,11 @@ class Bridge {
   bool service_sleeping_ = false;
   bool stopping_ = false;
   std::atomic<bool> holding_back_{false};
+  // Dropped events not yet reported in-band (guarded by mutex_).
+  struct Gap {
+    std::uint64_t from = 0, to = 0, count = 0;
+  } gap_;
+  std::atomic<std::uint64_t> gap_records_{0};
   std::atomic<std::size_t> batch_records_{0};  // taken out of buffer_ by the service thread
   std::atomic<bool> closing_{false};
   std::atomic<bool> closed_{false};

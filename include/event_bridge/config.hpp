@@ -11,6 +11,10 @@
 namespace event_bridge {
 
 enum class Format : std::uint8_t { kMsgpack, kJson };
+
+inline constexpr int kMaxDepthLimit = 1000;
+// librdkafka caps message.max.bytes at 1e9; Kafka brokers default to about 1 MB.
+inline constexpr std::size_t kMaxMessageBytesLimit = 100u * 1000u * 1000u;
 enum class OverflowPolicy : std::uint8_t { kDropOldest, kDropNewest };
 
 // A custom route: events whose whole name matches `pattern` also go to `topic`.

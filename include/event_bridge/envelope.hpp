@@ -74,7 +74,7 @@ struct Value {
 // Decodes one whole message (MessagePack or JSON). Throws DecodeError on malformed
 // input, trailing bytes, or nesting deeper than max_depth. Does not check that the
 // value is an envelope; see check_envelope.
-Value decode(std::string_view data, Format format, int max_depth = 512);
+Value decode(std::string_view data, Format format, int max_depth = kMaxDepthLimit + 8);
 // Throws DecodeError naming the first missing or mistyped envelope field.
 void check_envelope(const Value& value);
 

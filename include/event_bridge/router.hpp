@@ -54,6 +54,9 @@ class TopicRouter {
   TopicRouter& operator=(const TopicRouter&) = delete;
 
   std::shared_ptr<const RouteDecision> decide(std::string_view name);
+  // The bridge's own records (gap records): the verbose topic only, whatever the filter
+  // and even when verbose_topic_enabled is off. No key.
+  std::shared_ptr<const RouteDecision> verbose_only(std::string_view name);
   // Uncached evaluation; registers no topic. For "what would happen to this name".
   RouteDecision evaluate(std::string_view name) const;
 

@@ -43,11 +43,16 @@ class PyBridge {
   py::object publish_event(py::handle event) {
     const WalkerTypes& types = walker_types();
     PyObject* object = event.ptr();
-    PyObject* name = PyObject_GetAttr(object, types.name);
-    PyObject* content = PyObject_GetAttr(object, types.content);
-    PyObject* id = PyObject_GetAttr(object, types.id);
-    PyObject* timestamp = PyObject_GetAttr(object, types.timestamp);
-    if (PyErr_Occurred()) PyErr_Clear();  // a missing attribute takes its default
+    // A missing attribute takes its default; each lookup starts with no error set.
+    auto attribute = [object](PyObject* attr_name) {
+      PyObject* value = PyObject_GetAttr(object, attr_name);
+      if (!value) PyErr_Clear();
+      return value;
+    };
+    PyObject* name = attribute(types.name);
+    PyObject* content = attribute(types.content);
+    PyObject* id = attribute(types.id);
+    PyObject* timestamp = attribute(types.timestamp);
     const Outcome outcome = publish_raw(name ? name : Py_None, content ? content : Py_None,
                                         id ? id : Py_None, timestamp ? timestamp : Py_None);
     Py_XDECREF(name);
@@ -90,6 +95,8 @@ class PyBridge {
     d["dropped"] = dropped;
     d["oversize"] = s.oversize;
     d["topic_create_failures"] = s.topic_create_failures;
+    d["gap_records"] = s.gap_records;
+    d["pending_gap_count"] = s.pending_gap_count;
     py::dict normalized;
     normalized["stringified_keys"] = s.stringified_keys;
     normalized["repr_fallbacks"] = s.repr_fallbacks;

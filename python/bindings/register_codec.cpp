@@ -37,7 +37,12 @@ py::object to_python(const Value& value) {
     }
     py::object operator()(const ValueMap& v) const {
       py::dict dict;
-      for (const auto& [key, item] : v) dict[py::str(key)] = to_python(item);
+      for (const auto& [key, item] : v) {
+        PyObject* text = PyUnicode_DecodeUTF8(key.data(), static_cast<Py_ssize_t>(key.size()),
+                                              "surrogateescape");
+        if (!text) throw py::error_already_set();
+        dict[py::reinterpret_steal<py::object>(text)] = to_python(item);
+      }
       return std::move(dict);
     }
   };

@@ -1,4 +1,4 @@
-"""The event-bridge command: demo, install-napp, decode and options."""
+"""The event-bridge command: demo, install-napp, decode, options and bench."""
 
 from __future__ import annotations
 
@@ -54,6 +54,13 @@ def _options(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from event_bridge import bench
+
+    return bench.main((["--quick"] if args.quick else [])
+                      + (["--parts", args.parts] if args.parts else []))
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="event-bridge",
                                      description="Broadcast Kytos-ng events to Kafka.")
@@ -81,6 +88,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     options = sub.add_parser("options", help="print every option as a Markdown table")
     options.set_defaults(run=_options)
+
+    bench = sub.add_parser("bench", help="run the benchmarks of bench/ (bench/README.md)")
+    bench.add_argument("--quick", action="store_true", help="the CI profile, under 2 minutes")
+    bench.add_argument("--parts", help="subset of handler,e2e,dispatch,wire,outage")
+    bench.set_defaults(run=_bench)
 
     args = parser.parse_args(argv)
     try:

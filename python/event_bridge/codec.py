@@ -34,7 +34,7 @@ def decode(
         content_type = content_type.decode("ascii", "replace")
     data = bytes(data)
     if content_type is None:
-        fmt = "json" if data[:1] in (b"{", b"[", b" ") else "msgpack"
+        fmt = "json" if data.lstrip(b" \t\r\n")[:1] in (b"{", b"[") else "msgpack"
     else:
         try:
             fmt = _FORMATS[content_type.strip().lower()]

@@ -66,6 +66,15 @@ OPTIONS: tuple[Option, ...] = (
 _BY_NAME = {option.name: option for option in OPTIONS}
 
 _SCALAR_TYPES = {"str": (str,), "bool": (bool,), "int": (int,)}
+# Inclusive bounds of the int options; the native layer checks the same and more.
+_INT_RANGES = {
+    "topic_partitions": (1, 1_000_000),
+    "topic_replication_factor": (-1, 1000),
+    "max_message_bytes": (1024, 100_000_000),
+    "max_depth": (1, 1000),
+    "buffer_max_events": (1, 2**62),
+    "buffer_max_bytes": (1, 2**62),
+}
 
 
 def _check(name: str, value: Any) -> Any:
@@ -80,6 +89,10 @@ def _check(name: str, value: Any) -> Any:
     if kind in _SCALAR_TYPES:
         if kind == "int" and isinstance(value, bool) or not isinstance(value, _SCALAR_TYPES[kind]):
             raise fail(f"expected {kind}, got {type(value).__name__}")
+        if kind == "int" and name in _INT_RANGES:
+            low, high = _INT_RANGES[name]
+            if not low <= value <= high:
+                raise fail(f"must be between {low} and {high}, got {value}")
         return value
     if kind == "list[str]":
         if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
@@ -216,3 +229,16 @@ class Config:
     def __repr__(self) -> str:
         shown = ", ".join(f"{k}={v!r}" for k, v in self.redacted().items())
         return f"Config({shown})"
+
+
+_dataclass_init = Config.__init__
+
+
+def _checked_init(self: Config, *args: Any, **kwargs: Any) -> None:
+    for key in kwargs:
+        if key not in _BY_NAME:
+            raise Config._error(key, "unknown option")
+    _dataclass_init(self, *args, **kwargs)
+
+
+Config.__init__ = _checked_init  # unknown keywords are ConfigErrors, like unknown keys

@@ -20,6 +20,7 @@ _METRICS = (
     ("events_oversize_total", "Events replaced by an oversize marker.", "counter", ("oversize",)),
     ("topic_create_failures_total", "Topics the broker refused to create.", "counter",
      ("topic_create_failures",)),
+    ("gap_records_total", "Gap records published after drops.", "counter", ("gap_records",)),
     ("content_normalized_total", "Values the content walk had to normalize, by kind.", "counter",
      None),
     ("buffered_events", "Events waiting in the front buffer.", "gauge", ("buffered_events",)),

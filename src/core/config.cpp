@@ -36,11 +36,21 @@ void Config::validate() const {
                       "must be -1 (broker default) or positive, got " +
                           std::to_string(topic_replication_factor));
   }
+  if (max_message_bytes > kMaxMessageBytesLimit) {
+    throw ConfigError("max_message_bytes", "must be at most " +
+                                               std::to_string(kMaxMessageBytesLimit) + ", got " +
+                                               std::to_string(max_message_bytes));
+  }
   if (max_message_bytes < 1024) {
     throw ConfigError("max_message_bytes", "must be at least 1024, got " +
                                                std::to_string(max_message_bytes));
   }
   require_positive(max_depth, "max_depth");
+  // The walk recurses once per level: bound it well inside any thread's stack.
+  if (max_depth > kMaxDepthLimit) {
+    throw ConfigError("max_depth", "must be at most " + std::to_string(kMaxDepthLimit) +
+                                       ", got " + std::to_string(max_depth));
+  }
   if (buffer_max_events == 0) throw ConfigError("buffer_max_events", "must be positive, got 0");
   if (buffer_max_bytes == 0) throw ConfigError("buffer_max_bytes", "must be positive, got 0");
   if (buffer_max_bytes < max_message_bytes) {

@@ -5,7 +5,8 @@
 //   writer's signedness either);
 // - big integers: their decimal text as a std::string, in both formats (MessagePack
 //   carries them as str; JSON numbers that do not fit 64 bits are read back as digits).
-//   RapidJSON rejects integer literals above about 1e308 as "Number too big";
+//   the JSON writer sends integers of more than 300 digits as strings, since RapidJSON
+//   (like most parsers) rejects literals above about 1e308;
 // - JSON: NaN and infinities come back as the strings the writer used, binary as its
 //   base64 string; a finite number that underflows reads as a signed zero;
 // - depth: a top-level container is depth 1; deeper than max_depth is a DecodeError.

@@ -1,6 +1,7 @@
 // The Transport on librdkafka's C API.
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -94,6 +95,7 @@ class KafkaTransport final : public Transport {
     for (const auto& [key, value] : effective) {
       if (key == "bootstrap.servers") bootstrap_ = value;
       if (!is_secret_key(key)) described_[key] = value;
+      else add_secret(value);
     }
 
     rd_kafka_conf_set_opaque(conf, this);
@@ -377,6 +379,35 @@ class KafkaTransport final : public Transport {
     }
   }
 
+  // A secret's whole value and each of its words (librdkafka may quote one part of a
+  // "key=value key=value" property such as sasl.oauthbearer.config).
+  void add_secret(const std::string& value) {
+    if (value.empty()) return;
+    secrets_.push_back(value);
+    std::size_t start = 0;
+    while (start < value.size()) {
+      const std::size_t end = value.find_first_of(" \t,;=", start);
+      const std::string word = value.substr(start, end == std::string::npos ? end : end - start);
+      if (word.size() >= 4 && word != value) secrets_.push_back(word);
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    // Longest first, so that a word never breaks up a longer match.
+    std::sort(secrets_.begin(), secrets_.end(),
+              [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  }
+
+  // librdkafka's own text may quote a property's value: never let a secret through.
+  std::string scrub(const char* text) const {
+    std::string out = text ? text : "";
+    for (const std::string& secret : secrets_) {
+      for (std::size_t at = out.find(secret); at != std::string::npos; at = out.find(secret, at)) {
+        out.replace(at, secret.size(), "<redacted>");
+      }
+    }
+    return out;
+  }
+
   static void on_error(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
     auto* self = static_cast<KafkaTransport*>(opaque);
     try {
@@ -385,21 +416,23 @@ class KafkaTransport final : public Transport {
       if (code == RD_KAFKA_RESP_ERR__FATAL) {
         char fatal[512];
         const rd_kafka_resp_err_t orig = rd_kafka_fatal_error(rk, fatal, sizeof(fatal));
-        log().error("kafka producer fatal error {}: {}", rd_kafka_err2name(orig), fatal);
+        log().error("kafka producer fatal error {}: {}", rd_kafka_err2name(orig),
+                    self->scrub(fatal));
         return;
       }
-      log().warn("kafka: {} ({})", reason ? reason : "", rd_kafka_err2name(code));
+      log().warn("kafka: {} ({})", self->scrub(reason), rd_kafka_err2name(code));
     } catch (...) {
     }
   }
 
-  static void on_log(const rd_kafka_t*, int level, const char* facility, const char* message) {
+  static void on_log(const rd_kafka_t* rk, int level, const char* facility, const char* message) {
     try {
+      const auto* self = static_cast<const KafkaTransport*>(rd_kafka_opaque(rk));
       const auto spd_level = level <= 3   ? spdlog::level::err
                              : level <= 4 ? spdlog::level::warn
                              : level <= 6 ? spdlog::level::info
                                           : spdlog::level::debug;
-      log().log(spd_level, "librdkafka {}: {}", facility, message);
+      log().log(spd_level, "librdkafka {}: {}", facility, self ? self->scrub(message) : "");
     } catch (...) {
     }
   }
@@ -414,6 +447,7 @@ class KafkaTransport final : public Transport {
   Clock::time_point next_probe_{};
   std::string bootstrap_;
   std::map<std::string, std::string> described_;
+  std::vector<std::string> secrets_;  // values of secret properties, scrubbed from logs
 };
 
 }  // namespace

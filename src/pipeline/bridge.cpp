@@ -137,7 +137,7 @@ Outcome Bridge::publish(std::string_view name, const EventMeta& meta, ContentSou
   return enqueue(std::move(entry));
 }
 
-Outcome Bridge::enqueue(Entry&& entry) {
+Outcome Bridge::enqueue(Entry&& entry, bool count_published) {
   const std::size_t bytes = entry.payload.size() + entry.key.size() + kEntryOverhead;
   bool wake = false;
   std::uint64_t dropped = 0;
@@ -150,9 +150,11 @@ Outcome Bridge::enqueue(Entry&& entry) {
                                 buffer_bytes_ + bytes > config_.buffer_max_bytes)) {
       if (config_.overflow_policy == OverflowPolicy::kDropNewest) {
         dropped_buffer_full_.fetch_add(1, std::memory_order_relaxed);
+        note_drop_locked(entry.seq);
         return Outcome::kDropped;
       }
       Entry& oldest = buffer_.front();
+      if (oldest.retry_topic < 0 && oldest.next_topic == 0) note_drop_locked(oldest.seq);
       buffer_bytes_ -= oldest.payload.size() + oldest.key.size() + kEntryOverhead;
       buffer_.pop_front();
       ++dropped;
@@ -162,11 +164,76 @@ Outcome Bridge::enqueue(Entry&& entry) {
     wake = service_sleeping_;
   }
   if (dropped) dropped_buffer_full_.fetch_add(dropped, std::memory_order_relaxed);
-  published_.fetch_add(1, std::memory_order_relaxed);
+  if (count_published) published_.fetch_add(1, std::memory_order_relaxed);
   if (wake) wake_.notify_one();
   const bool holding = holding_back_.load(std::memory_order_relaxed) ||
                        transport_->connection() == ConnectionState::kDown;
   return holding ? Outcome::kBuffered : Outcome::kAccepted;
+}
+
+void Bridge::note_drop_locked(std::uint64_t seq) {
+  if (seq == 0) return;  // a retry of a record, already counted as published
+  if (gap_.count == 0 || seq < gap_.from) gap_.from = seq;
+  if (gap_.count == 0 || seq > gap_.to) gap_.to = seq;
+  ++gap_.count;
+}
+
+namespace {
+
+class GapContent final : public ContentSource {
+ public:
+  GapContent(std::uint64_t from, std::uint64_t to, std::uint64_t count)
+      : from_(from), to_(to), count_(count) {}
+  void write(Writer& writer, int, NormalizationCounters&) override {
+    writer.begin_map(4);
+    writer.key("from_seq");
+    writer.uint64(from_);
+    writer.key("to_seq");
+    writer.uint64(to_);
+    writer.key("count");
+    writer.uint64(count_);
+    writer.key("reason");
+    writer.string("buffer_full");
+    writer.end_map();
+  }
+  bool find_key(const std::vector<KeyPath>&, std::string&) override { return false; }
+
+ private:
+  std::uint64_t from_, to_, count_;
+};
+
+}  // namespace
+
+// The pressure is over when the buffer has drained: report the drops in-band, on the
+// verbose topic, as one record with a seq of its own.
+void Bridge::publish_gap_if_due() {
+  Gap gap;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (gap_.count == 0 || !buffer_.empty() || stopping_) return;
+    gap = gap_;
+    gap_ = Gap{};
+  }
+  log().warn("{} events dropped (buffer full), seq {}..{}; publishing a gap record", gap.count,
+             gap.from, gap.to);
+  EnvelopeFields fields;
+  fields.id = random_uuid();
+  fields.timestamp_us = now_us();
+  fields.name = kGapEventName;
+  fields.instance = instance_;
+  fields.source = source_;
+  fields.seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
+  Writer& writer = thread_writer(config_.format);
+  write_envelope_head(writer, fields);
+  GapContent content(gap.from, gap.to, gap.count);
+  content.write(writer, config_.max_depth, normalization_);
+  write_envelope_tail(writer);
+  Entry entry;
+  entry.decision = router_.verbose_only(kGapEventName);
+  entry.seq = 0;  // never itself reported as a gap
+  entry.payload.assign(writer.view());
+  gap_records_.fetch_add(1, std::memory_order_relaxed);
+  enqueue(std::move(entry), /*count_published=*/false);
 }
 
 void Bridge::wake_service() {
@@ -187,6 +254,10 @@ void Bridge::service_loop() {
   for (;;) {
     const bool progressed = drain_once();
     transport_->poll(0);
+    if (!progressed && !holding_back_.load(std::memory_order_relaxed) &&
+        transport_->connection() != ConnectionState::kDown) {
+      publish_gap_if_due();
+    }
     if (progressed) {
       last_work = Clock::now();
       continue;
@@ -347,6 +418,7 @@ std::size_t Bridge::undelivered() const {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const Entry& entry : buffer_) records += remaining_records(entry);
+    if (gap_.count > 0) ++records;  // the gap record still to be published
   }
   // A record moves from the batch to the transport before the batch count is
   // cleared, so it may be counted twice for an instant, never missed.
@@ -408,6 +480,7 @@ Stats Bridge::stats() const {
   s.dropped_closed = dropped_closed_.load(std::memory_order_relaxed);
   s.oversize = oversize_.load(std::memory_order_relaxed);
   s.topic_create_failures = topic_create_failures_.load(std::memory_order_relaxed);
+  s.gap_records = gap_records_.load(std::memory_order_relaxed);
   s.stringified_keys = normalization_.stringified_keys.load(std::memory_order_relaxed);
   s.repr_fallbacks = normalization_.repr_fallbacks.load(std::memory_order_relaxed);
   s.cycles = normalization_.cycles.load(std::memory_order_relaxed);
@@ -417,6 +490,7 @@ Stats Bridge::stats() const {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     s.buffered_events = buffer_.size();
+    s.pending_gap_count = gap_.count;
     s.buffered_bytes = buffer_bytes_;
   }
   s.in_flight = transport_->in_flight();

@@ -220,6 +220,16 @@ TopicRouter::TopicRouter(const Config& config)
 
 TopicRouter::~TopicRouter() = default;
 
+std::shared_ptr<const RouteDecision> TopicRouter::verbose_only(std::string_view name) {
+  std::lock_guard lock(mutex_);
+  auto decision = std::make_shared<RouteDecision>();
+  decision->name = std::string(name);
+  decision->passes = true;
+  decision->topics.push_back(topic_index_locked(config_.verbose_topic));  // its slot is kept free
+  decision->topic_names.push_back(config_.verbose_topic);
+  return decision;
+}
+
 std::shared_ptr<const RouteDecision> TopicRouter::decide(std::string_view name) {
   const std::size_t hash = name_hash(name);
   if (const auto* hit = snapshot_.load(std::memory_order_acquire)->find(name, hash)) [[likely]] {

@@ -91,6 +91,20 @@ std::vector<std::uint64_t> seqs_of(const std::vector<ProducedRecord>& records) {
   return seqs;
 }
 
+// Splits off the gap record the bridge publishes at the end of the verbose topic after
+// drops, and checks it says exactly which events were dropped.
+void expect_gap_record(std::vector<ProducedRecord>& verbose, std::uint64_t seq,
+                       std::uint64_t from, std::uint64_t to, std::uint64_t count) {
+  ASSERT_FALSE(verbose.empty());
+  const Envelope gap = open_envelope(verbose.back().payload);
+  verbose.pop_back();
+  EXPECT_EQ(gap.name, kGapEventName);
+  EXPECT_EQ(gap.seq, seq);
+  EXPECT_EQ(gap.content, (Value{ValueMap{{"from_seq", Value{from}}, {"to_seq", Value{to}},
+                                         {"count", Value{count}},
+                                         {"reason", Value{std::string("buffer_full")}}}}));
+}
+
 std::vector<std::uint64_t> seq_range(std::uint64_t first, std::uint64_t last) {
   std::vector<std::uint64_t> seqs;
   for (std::uint64_t seq = first; seq <= last; ++seq) seqs.push_back(seq);
@@ -284,15 +298,18 @@ TEST_F(BridgeTest, DropOldestKeepsTheNewestEvents) {
   EXPECT_EQ(broker_->record_count(), 0u);
   broker_->set_queue_full(false);
 
-  ASSERT_TRUE(delivered(*bridge, 22));
+  ASSERT_TRUE(delivered(*bridge, 23));  // 11 events on 2 topics, and the gap record
   std::vector<std::uint64_t> expected = {1};  // the batch the service thread held
   const std::vector<std::uint64_t> newest = seq_range(91, 100);
   expected.insert(expected.end(), newest.begin(), newest.end());
-  EXPECT_EQ(seqs_of(broker_->records(kVerbose)), expected);
+  auto verbose = broker_->records(kVerbose);
+  expect_gap_record(verbose, 101, 2, 90, 89);
+  EXPECT_EQ(seqs_of(verbose), expected);
+  EXPECT_EQ(bridge->stats().gap_records, 1u);
   EXPECT_EQ(seqs_of(broker_->records(kNapp)), expected);
   stats = bridge->stats();
   EXPECT_EQ(stats.dropped_buffer_full, 89u);
-  EXPECT_EQ(stats.published, stats.delivered / 2 + stats.dropped_buffer_full);
+  EXPECT_EQ(stats.published, (stats.delivered - 1) / 2 + stats.dropped_buffer_full);
   EXPECT_FALSE(broker_->gate_timed_out());
 }
 
@@ -339,11 +356,13 @@ TEST_F(BridgeTest, BufferMaxBytesBoundsTheBuffer) {
   EXPECT_EQ(stats.dropped_buffer_full, (kLast - 1) - kept);
 
   broker_->release_produce();
-  ASSERT_TRUE(delivered(*bridge, 2 * (kept + 1)));
+  ASSERT_TRUE(delivered(*bridge, 2 * (kept + 1) + 1));
   std::vector<std::uint64_t> expected = {1};
   const std::vector<std::uint64_t> newest = seq_range(kLast - kept + 1, kLast);
   expected.insert(expected.end(), newest.begin(), newest.end());
-  EXPECT_EQ(seqs_of(broker_->records(kVerbose)), expected);
+  auto verbose = broker_->records(kVerbose);
+  expect_gap_record(verbose, kLast + 1, 2, kLast - kept, kLast - 1 - kept);
+  EXPECT_EQ(seqs_of(verbose), expected);
   EXPECT_EQ(bridge->stats().buffered_bytes, 0u);
 }
 

@@ -35,9 +35,10 @@ def unique_topic(prefix: str = "t") -> str:
 
 def make_bridge(cluster: MockCluster, **overrides: Any) -> event_bridge.Bridge:
     """A bridge on the mock cluster. The mock has no CreateTopics, so no topic creation."""
+    overrides.setdefault("bootstrap_servers", cluster.bootstrap_servers)
     overrides.setdefault("create_topics", False)
     overrides.setdefault("source_id", "test-controller")
-    return event_bridge.Bridge(bootstrap_servers=cluster.bootstrap_servers, **overrides)
+    return event_bridge.Bridge(**overrides)
 
 
 def consume(cluster: MockCluster, topic: str, count: int, timeout: float = 15.0,

@@ -369,11 +369,6 @@ def test_oversize_event_becomes_a_marker_envelope(cluster, topic):
 
 # ---------------------------------------------------------------------------- bugs
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: max_depth has no upper bound (python/event_bridge/config.py _check and "
-    "src/core/config.cpp Config::validate only require > 0) while the walk recurses in C++ "
-    "(python/bindings/content_walker.cpp PyContent::walk): max_depth=10**6 and content "
-    "10**6 levels deep overflow the C stack and kill the interpreter with SIGSEGV"))
 def test_huge_max_depth_with_deep_content_does_not_crash_the_interpreter(cluster):
     script = textwrap.dedent(f"""
         import event_bridge

@@ -13,7 +13,7 @@ STATS = {
     "normalized": {"stringified_keys": 1, "repr_fallbacks": 2, "cycles": 0,
                    "depth_exceeded": 0, "as_dict_errors": 0, "big_integers": 0},
     "buffered_events": 60, "buffered_bytes": 6000, "in_flight": 1, "last_seq": 8,
-    "topics": 2, "cached_names": 3, "connection": "up", "closed": False, "instance": "x",
+    "topics": 2, "cached_names": 3, "gap_records": 1, "pending_gap_count": 0, "connection": "up", "closed": False, "instance": "x",
     "last_errors": [],
 }
 
@@ -32,7 +32,7 @@ def test_prometheus_text_is_well_formed_and_carries_the_counters():
             assert line.split()[-1] in ("counter", "gauge")
         else:
             assert LINE.match(line), line
-    assert helps == types == 17
+    assert helps == types == 18
     assert "kytos_event_bridge_records_delivered_total 15\n" in text
     assert 'kytos_event_bridge_events_dropped_total{reason="buffer_full"} 3\n' in text
     assert 'kytos_event_bridge_records_failed_total{class="retriable"} 1\n' in text
