@@ -37,6 +37,7 @@ export EVENT_BRIDGE_KAFKA
 
 summary=()
 failed=0
+rm -f build/test-summary.txt
 record() { # tier, passed, failed, skipped
   summary+=("$(printf '%-18s %s passed, %s failed, %s skipped' "$1:" "$2" "$3" "$4")")
   if [ "$3" != 0 ] || [ "$2" = 0 ]; then failed=1; fi
@@ -99,5 +100,6 @@ log "integration tests against the real Kafka broker at $EVENT_BRIDGE_KAFKA"
 run_pytest "integration" "$root/tests/integration"
 
 log "summary"
+if [ -f build/test-summary.txt ]; then sed 's/^/  /' build/test-summary.txt; echo; fi
 for line in "${summary[@]}"; do echo "  $line"; done
 exit "$failed"

@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 
 from event_bridge import demo
+from tests.support.kafka import report
 
 
-def check(summary):
+def check(summary, where):
+    report(f"demo ({where}): {summary['events']} events dispatched, {summary['filtered']} "
+           f"filtered, {summary['events_delivered']} delivered on the verbose topic, "
+           f"{summary['records_delivered']} records in all, {summary['bytes_per_event']:.0f} "
+           f"bytes/event, {summary['events_per_second']:,.0f} events/s")
     assert summary["received"] == summary["events"] > 1000
     assert summary["filtered"] > 0
     assert summary["events_delivered"] == summary["events"] - summary["filtered"]
@@ -21,7 +26,7 @@ def check(summary):
 def test_demo_on_embedded_mock_cluster():
     out = io.StringIO()
     summary = demo.run(None, out=out)
-    check(summary)
+    check(summary, "embedded mock cluster")
     text = out.getvalue()
     assert "embedded mock cluster" in text and "= dispatched - filtered: ok" in text
     assert "kytos.events.kytos.topology" in text
@@ -30,5 +35,5 @@ def test_demo_on_embedded_mock_cluster():
 def test_demo_on_real_broker(bootstrap):
     out = io.StringIO()
     summary = demo.run(bootstrap, out=out)
-    check(summary)
+    check(summary, "real broker")
     assert f"the broker at {bootstrap}" in out.getvalue()

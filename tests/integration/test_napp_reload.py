@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgpack
 
-from tests.support.kafka import consume
+from tests.support.kafka import consume, report
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ROOT / "tests" / "support" / "kytos_standin"
@@ -109,6 +109,6 @@ def test_twenty_reloads_while_events_flow(bootstrap, run_id, tmp_path):
     assert set(seqs) <= set(published)
     for instance, count in published.items():
         assert sorted(seqs.get(instance, [])) == list(range(1, count + 1)), instance
-    print(f"\n{RELOADS} reloads while {sent[0]} events were put: {total} published across "
+    report(f"reload: {RELOADS} reloads while {sent[0]} events were put: {total} published across "
           f"{len(published)} bridge instances, all delivered; native threads {threads_before}, "
           f"fds {fds_before} before and after")

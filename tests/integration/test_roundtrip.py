@@ -12,7 +12,7 @@ import pytest
 
 import event_bridge
 from event_bridge import samples
-from tests.support.kafka import consume
+from tests.support.kafka import consume, report
 
 # Enough of the mix that at least this many pass the default deny list.
 PASSING = 100_000
@@ -122,10 +122,11 @@ def test_realistic_mix_round_trip(bootstrap, run_id):
     assert stats["delivered"] == 2 * len(passing), stats
     assert stats["failed_terminal"] == stats["failed_retriable"] == 0
     assert stats["dropped"] == {"buffer_full": 0, "closed": 0}
-    print(f"\n{len(events)} events offered, {len(passing)} passed the filter and were "
-          f"published to 2 topics each: handed over in {handed - started:.2f} s, all "
-          f"{stats['delivered']} records confirmed by the broker after "
-          f"{confirmed - started:.2f} s = {len(passing) / (confirmed - started):,.0f} events/s")
+    report(f"round trip: {len(events)} events offered, {len(passing)} passed the filter and "
+           f"were published to 2 topics each: handed over in {handed - started:.2f} s, all "
+           f"{stats['delivered']} records confirmed by the broker after "
+           f"{confirmed - started:.2f} s = {len(passing) / (confirmed - started):,.0f} events/s "
+           f"({len(events) / (confirmed - started):,.0f} offered/s)")
 
     # The verbose topic: every passing event once, decoded by an independent decoder.
     messages = consume(

@@ -67,3 +67,12 @@ def consume(bootstrap: str, topics: Iterable[str], expected: int, *, timeout: fl
     finally:
         consumer.close()
     return messages
+
+
+def report(line: str) -> None:
+    """A result worth reading in CI's log: printed and collected in build/test-summary.txt."""
+    print("\n" + line)
+    path = ROOT / "build" / "test-summary.txt"
+    path.parent.mkdir(exist_ok=True)
+    with path.open("a") as out:
+        out.write(line + "\n")
