@@ -24,6 +24,8 @@ PACKAGES=(
   libgtest-dev
   libgmock-dev
   kcat # command-line Kafka client for smoke tests against scripts/kafka.sh
+  clang # libFuzzer targets (fuzz/, scripts/sanitize.sh)
+  libclang-rt-14-dev
 )
 
 DRY_RUN=0

@@ -529,7 +529,16 @@ stop_nodes() {
     fi
     sleep 0.2
   done
-  for i in "${nodes[@]}"; do rm -f "$(node_dir "$i")/pid"; done
+  # The JVM's main thread is reaped before its other threads close the listening
+  # sockets: wait until the ports refuse, so that a restart can bind them.
+  deadline=$((SECONDS + 10))
+  for i in "${nodes[@]}"; do
+    while { port_open "$(broker_port "$i")" || port_open "$(controller_port "$i")"; } &&
+      ((SECONDS < deadline)); do
+      sleep 0.05
+    done
+    rm -f "$(node_dir "$i")/pid"
+  done
 }
 
 all_node_ids() {

@@ -98,6 +98,20 @@ if [ -d tests/napp ] && ls tests/napp/test_*.py >/dev/null 2>&1; then
 fi
 log "integration tests against the real Kafka broker at $EVENT_BRIDGE_KAFKA"
 run_pytest "integration" "$root/tests/integration"
+# Fault tests 1-8 (issue 4): they start, kill and stop Kafka clusters of their own
+# (build/kafka-faults, ports 39092+ and 39192+), never the integration broker above.
+log "fault tests against Kafka clusters of their own (build/kafka-faults, port 39092)"
+run_pytest "faults" "$root/tests/faults"
+
+# Sanitizers and fuzzing (issue 4): ASan/UBSan on the C++ tests, TSan on the pipeline's
+# threading tests, libFuzzer on the decoder and encoders (scripts/sanitize.sh, ~4-5 min).
+log "sanitizers and fuzzing (scripts/sanitize.sh)"
+sanitize_lines=$(bash scripts/sanitize.sh 2>&1 | tee /dev/stderr |
+  grep -E '^sanitize-[a-z]+: [0-9]+ passed, [0-9]+ failed$' || true)
+if [ "$(printf '%s\n' "$sanitize_lines" | grep -c .)" != 3 ]; then record "sanitize" 0 1 0; fi
+while read -r tier passed _ fails _; do
+  [ -n "$tier" ] && record "${tier%:}" "$passed" "$fails" 0
+done <<<"$sanitize_lines"
 
 log "summary"
 if [ -f build/test-summary.txt ]; then sed 's/^/  /' build/test-summary.txt; echo; fi

@@ -158,6 +158,9 @@ long leading_exponent(std::string_view text) {
     if (ec == std::errc::result_out_of_range) {
       exponent = text[j] == '-' ? std::numeric_limits<int>::min() : std::numeric_limits<int>::max();
     }
+    // Far beyond any double's range either way; keeps the sum below from overflowing.
+    exponent = std::clamp<long>(exponent, std::numeric_limits<int>::min(),
+                                std::numeric_limits<int>::max());
   }
   return position + exponent;
 }
@@ -171,9 +174,11 @@ class JsonBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonB
   bool Null() { return add(Value{}); }
   bool Bool(bool value) { return add(Value{value}); }
   bool String(const char* text, rapidjson::SizeType length, bool) {
+    if (!valid_scalars(text, length)) return false;
     return add(Value{std::string(text, length)});
   }
   bool Key(const char* text, rapidjson::SizeType length, bool) {
+    if (!valid_scalars(text, length)) return false;
     keys_.emplace_back(text, length);
     return true;
   }
@@ -189,6 +194,19 @@ class JsonBuilder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonB
   const std::string& error() const { return error_; }
 
  private:
+  // RapidJSON 1.1 checks high surrogate escapes only: "\udc83" arrives as ED B2 83,
+  // which is not UTF-8. The input was validated, so those bytes come from an escape.
+  bool valid_scalars(const char* text, rapidjson::SizeType length) {
+    for (rapidjson::SizeType i = 0; i + 1 < length; ++i) {
+      if (static_cast<unsigned char>(text[i]) == 0xED &&
+          (static_cast<unsigned char>(text[i + 1]) & 0xE0) == 0xA0) {
+        error_ = "lone surrogate escape in a string";
+        return false;
+      }
+    }
+    return true;
+  }
+
   bool open(Value&& container) {
     if (open_.size() >= max_depth_) {
       error_ = "nesting deeper than max_depth " + std::to_string(max_depth_);

@@ -223,7 +223,8 @@ void JsonWriter::big_integer(std::string_view decimal) {
   // Past about 1e308 common JSON parsers (RapidJSON, and any that read numbers as
   // doubles) refuse the literal: such integers travel as their digits in a string.
   constexpr std::size_t kMaxBareDigits = 300;
-  if (is_json_integer(decimal) && decimal.size() <= kMaxBareDigits) {
+  const std::size_t digits = decimal.size() - (!decimal.empty() && decimal[0] == '-');
+  if (is_json_integer(decimal) && digits <= kMaxBareDigits) {
     out_.RawValue(decimal.data(), decimal.size(), rapidjson::kNumberType);
   } else {
     out_.text(decimal);

@@ -310,10 +310,12 @@ bool Bridge::drain_once() {
       buffer_bytes_ += batch[i].payload.size() + batch[i].key.size() + kEntryOverhead;
       buffer_.push_front(std::move(batch[i]));
     }
+    batch_records_.store(0, std::memory_order_release);
   } else {
     holding_back_.store(false, std::memory_order_relaxed);
+    std::lock_guard<std::mutex> lock(mutex_);
+    batch_records_.store(0, std::memory_order_release);
   }
-  batch_records_.store(0, std::memory_order_release);
   return done > 0;
 }
 
@@ -419,10 +421,12 @@ std::size_t Bridge::undelivered() const {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const Entry& entry : buffer_) records += remaining_records(entry);
     if (gap_.count > 0) ++records;  // the gap record still to be published
+    // Read under the lock that moves records between the buffer and the batch. A
+    // record moves from the batch to the transport before the batch count is cleared,
+    // so it may be counted twice for an instant, never missed.
+    records += batch_records_.load(std::memory_order_acquire);
   }
-  // A record moves from the batch to the transport before the batch count is
-  // cleared, so it may be counted twice for an instant, never missed.
-  return records + batch_records_.load(std::memory_order_acquire) + transport_->in_flight();
+  return records + transport_->in_flight();
 }
 
 std::size_t Bridge::flush(int timeout_ms) {

@@ -1,0 +1,1 @@
+"""Shared pieces of the benchmark: machine facts, the bench broker, events, statistics."""

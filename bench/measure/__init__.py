@@ -1,0 +1,1 @@
+"""The five measurements; each file runs in its own process (harness.proc)."""

@@ -1,0 +1,1 @@
+"""Targets, plots and RESULTS.md from a results dictionary."""

@@ -1,0 +1,140 @@
+"""Fault 1: the broker is down when the bridge starts and comes up later; every event
+published in between is delivered once it is up (the buffer is big enough)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+
+import event_bridge
+from faultlib import (HOME, PacedPublisher, StatsSampler, analyse, log, prepare_topics,
+                      read_topics, seconds, summary, topic_metadata, wait_for)
+
+# Issue 4 asks for 30 s of outage. Publishing runs OUTAGE_S seconds before the start
+# command is given; the broker then needs ~5-11 s more to become ready (and the client
+# its reconnect backoff), during which events keep flowing, so the outage the bridge
+# sees is OUTAGE_S + start-up: ~30 s with the default.
+OUTAGE_S = float(os.environ.get("EVENT_BRIDGE_FAULT1_OUTAGE", "22"))
+RATE = 2000  # events/s; 2 records each (verbose + NApp topic)
+
+
+def test_broker_down_at_start_everything_delivered_once_up(kafka, run_id):
+    # The topics exist from an earlier broker session (see faultlib.prepare_topics): this
+    # test is about the outage; creating topics when the broker comes up is the subject of
+    # test_topics_are_created_as_configured_after_a_long_outage_at_start.
+    cluster = kafka(nodes=1)
+    verbose, prefix = f"{run_id}.events", f"{run_id}.napp."
+    prepare_topics(cluster.bootstrap, [verbose, f"{prefix}kytos.topology"])
+    cluster.stop()  # down when the bridge starts
+    bridge = event_bridge.Bridge(bootstrap_servers=cluster.bootstrap, verbose_topic=verbose,
+                                 napp_topic_prefix=prefix, topic_partitions=3,
+                                 topic_replication_factor=1, source_id="fault1")
+    sampler = StatsSampler(bridge)
+    publisher = PacedPublisher(bridge.publish, RATE)
+    try:
+        bridge_started = time.monotonic()
+        sampler.start()
+        publisher.start()
+        time.sleep(OUTAGE_S)
+        during = bridge.stats()
+        assert during["connection"] == "down", during
+        assert during["delivered"] == 0 and during["dropped"]["buffer_full"] == 0, during
+        cluster.start()  # events keep flowing while it starts
+        ready = time.monotonic()
+        time.sleep(2)
+        publisher.stop()
+        assert bridge.flush(120) == 0, bridge.stats()
+        all_delivered = time.monotonic() - ready
+        sampler.stop()
+        stats = bridge.stats()
+    finally:
+        publisher.stop()
+        sampler.stop()
+        bridge.close(10)
+
+    sent = publisher.sent
+    assert publisher.outcomes["buffered"] > 0.9 * (OUTAGE_S * RATE), publisher.outcomes
+    assert set(publisher.outcomes) <= {"accepted", "buffered"}, publisher.outcomes
+    assert stats["published"] == sent and stats["last_seq"] == sent
+    assert stats["delivered"] == 2 * sent, stats
+    assert stats["dropped"] == {"buffer_full": 0, "closed": 0}
+    assert stats["failed_terminal"] == 0, stats
+    # Not asserted here: topic_create_failures == 0. It is 1 in some runs (a creation
+    # attempt in flight when the broker comes up times out): the bug that
+    # test_topics_are_created_as_configured_after_a_long_outage_at_start shows every time.
+    assert stats["gap_records"] == 0
+
+    recovery = sampler.first_delivery_after(ready)
+    first_delivery = sampler.first_delivery_after(bridge_started)
+    records = read_topics(cluster.bootstrap, [verbose])
+    result = analyse(records)
+    napp = analyse(read_topics(cluster.bootstrap, [f"{prefix}kytos.topology"]))
+    line = summary(
+        "fault1 broker down at start", published=sent, delivered=result.unique,
+        duplicated=result.duplicates, dropped=sum(stats["dropped"].values()),
+        recovery=seconds(recovery),
+        extra=f"outage {seconds(first_delivery)} from bridge start to first delivery, "
+              f"{publisher.outcomes['buffered']} published while down, all delivered "
+              f"{seconds(all_delivered)} after the broker was ready (publishing went on 2 s)")
+    log(line)
+    assert result.gap_records == []
+    assert result.duplicates == 0 and napp.duplicates == 0
+    assert result.seqs == {bridge.instance: set(range(1, sent + 1))}, "every seq exactly once"
+    assert napp.seqs == {bridge.instance: set(range(1, sent + 1))}
+    assert result.order_violations == [] and napp.order_violations == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG: topic creation attempts made while the broker was DOWN count towards the 3 "
+    "attempts allowed while it is UP (kafka_transport.cpp creation_failed(): "
+    "`status.attempts >= kCreateAttemptsWhileUp` counts every attempt). After an outage of "
+    "~17 s at start, the first retriable creation failure once the broker answers marks the "
+    "topic failed (TOPIC_CREATE_FAILED '_TIMED_OUT after 4 attempts'); the bridge then "
+    "produces to it anyway, so the broker auto-creates it with ITS defaults (1 partition, "
+    "no min.insync.replicas) or, with auto-creation off, every record to it fails"))
+def test_topics_are_created_as_configured_after_a_long_outage_at_start(kafka, run_id):
+    """Deterministic: a 3-node cluster frozen with SIGSTOP while the bridge starts (down,
+    creation attempts time out every ~5 s); after 19 s node 1 alone resumes: it answers
+    metadata (the connection is up) but without a quorum no topic can be created, so the
+    next creation attempt fails, retriably; 8 s later the other two resume and creation can
+    succeed. A bridge that gives creation its 3 attempts while the broker is up creates
+    the topic as configured."""
+    cluster = kafka(nodes=3)
+    pids = {n: int((HOME / f"node{n}" / "pid").read_text()) for n in (1, 2, 3)}
+    verbose = f"{run_id}.events"
+    for pid in pids.values():
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        bridge = event_bridge.Bridge(
+            bootstrap_servers=cluster.bootstrap.split(",")[0], verbose_topic=verbose,
+            napp_topics_enabled=False, topic_partitions=3, topic_replication_factor=3,
+            topic_config={"min.insync.replicas": "2"}, source_id="fault1-create")
+        try:
+            for i in range(10):
+                bridge.publish("kytos/topology.link_up", {"link": {"id": f"link-{i}"}})
+            time.sleep(19)  # >= 3 creation attempts time out while nothing answers
+            assert bridge.stats()["connection"] == "down"
+            os.kill(pids[1], signal.SIGCONT)
+            assert wait_for(lambda: bridge.stats()["connection"] == "up", 10), bridge.stats()
+            time.sleep(8)   # no quorum yet: creation cannot succeed in this time
+            os.kill(pids[2], signal.SIGCONT)
+            os.kill(pids[3], signal.SIGCONT)
+            left = bridge.flush(90)
+            stats = bridge.stats()
+        finally:
+            bridge.close(10)
+    finally:
+        for pid in pids.values():
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+    partitions = topic_metadata(cluster.bootstrap, verbose)
+    log(f"after a long outage at start: topic_create_failures={stats['topic_create_failures']}, "
+        f"{len(partitions)} partitions, errors {[(e['code'], e['reason']) for e in stats['last_errors']]}")
+    assert left == 0, stats
+    assert stats["topic_create_failures"] == 0, stats["last_errors"]
+    assert len(partitions) == 3, partitions
