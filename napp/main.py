@@ -80,8 +80,11 @@ class Main(KytosNApp):
 
     def shutdown(self):
         """Flush up to FLUSH_TIMEOUT and close. Idempotent; safe on any thread."""
+        # _publish stays bound to the closing bridge: events Kytos still hands to this
+        # instance during the flush are published, and after close() they are counted
+        # (dropped.after_close), never ignored silently.
         with self._shutdown_lock:
-            bridge, self._bridge, self._publish = self._bridge, None, None
+            bridge, self._bridge = self._bridge, None
             if bridge is not None:
                 self._shutdown_thread = threading.current_thread().name
         if bridge is None:

@@ -98,10 +98,13 @@ if [ -d tests/napp ] && ls tests/napp/test_*.py >/dev/null 2>&1; then
 fi
 log "integration tests against the real Kafka broker at $EVENT_BRIDGE_KAFKA"
 run_pytest "integration" "$root/tests/integration"
-# Fault tests 1-8 (issue 4): they start, kill and stop Kafka clusters of their own
-# (build/kafka-faults, ports 39092+ and 39192+), never the integration broker above.
-log "fault tests against Kafka clusters of their own (build/kafka-faults, port 39092)"
-run_pytest "faults" "$root/tests/faults"
+# Fault tests 1-8 (issue 4) start, kill and stop Kafka clusters of their own
+# (build/kafka-faults, ports 39092+): run them with EVENT_BRIDGE_FAULTS=1 until they are
+# part of the default run.
+if [ "${EVENT_BRIDGE_FAULTS:-0}" = 1 ]; then
+  log "fault tests against Kafka clusters of their own (build/kafka-faults, port 39092)"
+  run_pytest "faults" "$root/tests/faults"
+fi
 
 # Sanitizers and fuzzing (issue 4): ASan/UBSan on the C++ tests, TSan on the pipeline's
 # threading tests, libFuzzer on the decoder and encoders (scripts/sanitize.sh, ~4-5 min).

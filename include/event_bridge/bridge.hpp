@@ -32,7 +32,8 @@ const char* to_string(Outcome outcome);
 
 // The name of the bridge's gap records on the verbose topic. Content:
 // {"from_seq", "to_seq", "count", "reason": "buffer_full"}: `count` events with seq in
-// [from_seq, to_seq] were dropped (others in that range may have been delivered).
+// [from_seq, to_seq] were dropped before reaching all their topics (others in that
+// range may have been delivered).
 inline constexpr const char* kGapEventName = "kytos/event_bridge.gap";
 
 // Counters of what the content walk had to normalize. Incremented by the encoding
@@ -81,6 +82,7 @@ struct Stats {
   std::uint64_t retried = 0;
   std::uint64_t dropped_buffer_full = 0;  // events
   std::uint64_t dropped_closed = 0;       // records left when close() gave up
+  std::uint64_t dropped_after_close = 0;  // events published after close() began
   std::uint64_t oversize = 0;             // events replaced by a marker envelope
   std::uint64_t topic_create_failures = 0;
   std::uint64_t gap_records = 0;          // gap records published
@@ -181,7 +183,7 @@ class Bridge {
   std::atomic<std::uint64_t> seq_{0};
   std::atomic<std::uint64_t> received_{0}, filtered_{0}, published_{0}, produced_{0},
       delivered_{0}, failed_retriable_{0}, failed_terminal_{0}, retried_{0},
-      dropped_buffer_full_{0}, dropped_closed_{0}, oversize_{0}, topic_create_failures_{0};
+      dropped_buffer_full_{0}, dropped_closed_{0}, dropped_after_close_{0}, oversize_{0}, topic_create_failures_{0};
   NormalizationCounters normalization_;
 
   mutable std::mutex errors_mutex_;

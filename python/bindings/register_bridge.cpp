@@ -92,6 +92,7 @@ class PyBridge {
     py::dict dropped;
     dropped["buffer_full"] = s.dropped_buffer_full;
     dropped["closed"] = s.dropped_closed;
+    dropped["after_close"] = s.dropped_after_close;
     d["dropped"] = dropped;
     d["oversize"] = s.oversize;
     d["topic_create_failures"] = s.topic_create_failures;

@@ -220,6 +220,7 @@ class KafkaTransport final : public Transport {
     Clock::time_point next_attempt{};
     std::string reason;
     int attempts = 0;
+    int attempts_up = 0;
   };
 
   rd_kafka_topic_t* topic_handle(std::uint32_t index, std::string_view name) {
@@ -251,6 +252,8 @@ class KafkaTransport final : public Transport {
     rd_kafka_NewTopic_destroy(new_topic);
     status.in_progress = true;
     ++status.attempts;
+    // Only attempts made while the brokers answer count towards giving up.
+    if (connection_.load(std::memory_order_relaxed) == ConnectionState::kUp) ++status.attempts_up;
   }
 
   void serve_admin() {
@@ -299,7 +302,7 @@ class KafkaTransport final : public Transport {
     }
     const bool retriable = kafka::classify(err) == ErrorClass::kRetriable;
     if (retriable && connection_.load(std::memory_order_relaxed) == ConnectionState::kUp &&
-        status.attempts >= kCreateAttemptsWhileUp) {
+        status.attempts_up >= kCreateAttemptsWhileUp) {
       // The brokers answer but creation does not complete (no controller reachable,
       // no permission to see it): produce anyway, counted as a creation failure.
       status.state = TopicState::kFailed;

@@ -97,7 +97,10 @@ Bridge::~Bridge() { close(0); }
 
 Outcome Bridge::publish(std::string_view name, const EventMeta& meta, ContentSource& content) {
   received_.fetch_add(1, std::memory_order_relaxed);
-  if (closed_.load(std::memory_order_acquire)) return Outcome::kClosed;
+  if (closed_.load(std::memory_order_acquire)) {
+    dropped_after_close_.fetch_add(1, std::memory_order_relaxed);
+    return Outcome::kClosed;
+  }
   std::shared_ptr<const RouteDecision> decision = router_.decide(name);
   if (!decision->passes || decision->topics.empty()) {  // no topic: nothing to publish
     filtered_.fetch_add(1, std::memory_order_relaxed);
@@ -143,7 +146,10 @@ Outcome Bridge::enqueue(Entry&& entry, bool count_published) {
   std::uint64_t dropped = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_) return Outcome::kClosed;
+    if (stopping_) {
+      if (count_published) dropped_after_close_.fetch_add(1, std::memory_order_relaxed);
+      return Outcome::kClosed;
+    }
     // An empty buffer always takes the event: every event within max_message_bytes
     // must be able to pass, whatever the per-entry overhead.
     while (!buffer_.empty() && (buffer_.size() >= config_.buffer_max_events ||
@@ -154,7 +160,8 @@ Outcome Bridge::enqueue(Entry&& entry, bool count_published) {
         return Outcome::kDropped;
       }
       Entry& oldest = buffer_.front();
-      if (oldest.retry_topic < 0 && oldest.next_topic == 0) note_drop_locked(oldest.seq);
+      // Also an event already on some of its topics: it misses the others.
+      if (oldest.retry_topic < 0) note_drop_locked(oldest.seq);
       buffer_bytes_ -= oldest.payload.size() + oldest.key.size() + kEntryOverhead;
       buffer_.pop_front();
       ++dropped;
@@ -482,6 +489,7 @@ Stats Bridge::stats() const {
   s.retried = retried_.load(std::memory_order_relaxed);
   s.dropped_buffer_full = dropped_buffer_full_.load(std::memory_order_relaxed);
   s.dropped_closed = dropped_closed_.load(std::memory_order_relaxed);
+  s.dropped_after_close = dropped_after_close_.load(std::memory_order_relaxed);
   s.oversize = oversize_.load(std::memory_order_relaxed);
   s.topic_create_failures = topic_create_failures_.load(std::memory_order_relaxed);
   s.gap_records = gap_records_.load(std::memory_order_relaxed);

@@ -293,12 +293,14 @@ def _watermarks(consumer, tp, timeout: float = 60) -> tuple:
             return consumer.get_watermark_offsets(tp, timeout=15)
         except KafkaException as exc:
             if time.monotonic() > deadline or not exc.args[0].retriable() and \
-                    exc.args[0].code() not in _LEADER_ERRORS:
+                    exc.args[0].code() not in _NOT_READY_ERRORS:
                 raise
             time.sleep(0.5)
 
 
-_LEADER_ERRORS = (6, 5)  # NOT_LEADER_FOR_PARTITION, LEADER_NOT_AVAILABLE
+# NOT_LEADER_FOR_PARTITION, LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PART, and librdkafka's
+# _UNKNOWN_PARTITION while its metadata does not show a just-created topic yet.
+_NOT_READY_ERRORS = (6, 5, 3, -190)
 
 
 @dataclass

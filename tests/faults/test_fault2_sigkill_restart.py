@@ -69,7 +69,7 @@ def test_sigkill_and_restart_at_20k_events_per_second(kafka, run_id):
     assert publisher.achieved_rate > 0.8 * RATE, publisher.achieved_rate
     assert set(publisher.outcomes) <= {"accepted", "buffered"}, publisher.outcomes
     assert stats["published"] == sent and stats["delivered"] == sent, stats
-    assert stats["dropped"] == {"buffer_full": 0, "closed": 0}, stats
+    assert stats["dropped"] == {"buffer_full": 0, "closed": 0, "after_close": 0}, stats
     assert stats["failed_terminal"] == 0 and stats["retried"] == 0, stats
     assert resumed is not None and resumed > killed_at, "deliveries never stalled or resumed"
     # The status shows the outage: the connection went down, and came back up.

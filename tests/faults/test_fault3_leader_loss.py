@@ -96,7 +96,7 @@ def test_partition_leader_killed_mid_stream(kafka, run_id):
     log(line)
     assert set(publisher.outcomes) <= {"accepted", "buffered"}, publisher.outcomes
     assert stats["published"] == sent and stats["delivered"] == sent, stats
-    assert stats["dropped"] == {"buffer_full": 0, "closed": 0}, stats
+    assert stats["dropped"] == {"buffer_full": 0, "closed": 0, "after_close": 0}, stats
     assert stats["failed_terminal"] == 0 and stats["retried"] == 0, stats
     assert result.duplicates == 0, result.duplicates
     assert result.seqs == {bridge.instance: set(range(1, sent + 1))}, (

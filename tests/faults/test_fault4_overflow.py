@@ -132,12 +132,6 @@ def test_outage_beyond_the_buffer_drops_are_counted_and_reported_in_band(kafka, 
             assert set(outcomes[tag]) <= {"buffered", "accepted", "dropped"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: drop_oldest drops a half-produced event (its verbose record already in librdkafka's "
-    "queue, its NApp-topic record refused with QUEUE_FULL and pushed back to the front) and "
-    "counts it in dropped.buffer_full, but Bridge::enqueue only calls note_drop_locked() when "
-    "next_topic == 0: the event is missing from the NApp topic, its seq is in no gap record, "
-    "and dropped.buffer_full != the gap record's count (src/pipeline/bridge.cpp, enqueue)"))
 def test_drop_oldest_of_a_half_produced_event_is_reported_in_band(kafka, run_id):
     # An odd librdkafka queue limit and 2 topics per event: the event that fills the queue
     # gets its verbose record in and its NApp record refused, then drop_oldest drops it.

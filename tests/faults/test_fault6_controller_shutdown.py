@@ -107,7 +107,7 @@ def test_controller_shutdown_with_events_buffered(kafka, run_id, tmp_path):
             dropped=sum(stats_a["dropped"].values()), recovery=seconds(took_a),
             extra="recovery = stop_controller() duration (broker start + flush), "
                   f"FLUSH_TIMEOUT 60 s; logged: {[m for _, m in logged_a if 'shut down' in m]}")
-    assert stats_a["dropped"] == {"buffer_full": 0, "closed": 0}, stats_a
+    assert stats_a["dropped"] == {"buffer_full": 0, "closed": 0, "after_close": 0}, stats_a
     assert stats_a["delivered"] == stats_a["produced"] == 2 * published_a, stats_a
     assert records_a.duplicates == 0
     assert records_a.seqs[stats_a["instance"]] >= set(range(1, 200 + EVENTS + 1))

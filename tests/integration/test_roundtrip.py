@@ -121,7 +121,7 @@ def test_realistic_mix_round_trip(bootstrap, run_id):
     assert stats["published"] == len(passing)
     assert stats["delivered"] == 2 * len(passing), stats
     assert stats["failed_terminal"] == stats["failed_retriable"] == 0
-    assert stats["dropped"] == {"buffer_full": 0, "closed": 0}
+    assert stats["dropped"] == {"buffer_full": 0, "closed": 0, "after_close": 0}
     report(f"round trip: {len(events)} events offered, {len(passing)} passed the filter and "
            f"were published to 2 topics each: handed over in {handed - started:.2f} s, all "
            f"{stats['delivered']} records confirmed by the broker after "

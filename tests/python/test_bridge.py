@@ -106,7 +106,7 @@ def test_stats_add_up(cluster, bridges):
     assert stats["topics"] == 3  # verbose, stats.kytos.topology, stats.kytos.flow_manager
     assert stats["produced"] == stats["delivered"] == 300 * 2
     assert stats["failed_retriable"] == stats["failed_terminal"] == stats["retried"] == 0
-    assert stats["dropped"] == {"buffer_full": 0, "closed": 0}
+    assert stats["dropped"] == {"buffer_full": 0, "closed": 0, "after_close": 0}
     assert stats["buffered_events"] == stats["buffered_bytes"] == stats["in_flight"] == 0
     assert stats["oversize"] == 0 and stats["topic_create_failures"] == 0
     assert stats["cached_names"] == 4
@@ -515,7 +515,7 @@ def test_retriable_errors_end_delivered(own_cluster, bridges):
     stats = bridge.stats()
     assert stats["delivered"] == stats["produced"] == 6
     assert stats["failed_terminal"] == 0
-    assert stats["dropped"] == {"buffer_full": 0, "closed": 0}
+    assert stats["dropped"] == {"buffer_full": 0, "closed": 0, "after_close": 0}
     got = envelopes(consume(own_cluster, verbose, 6))
     assert [e["seq"] for e in got] == [1, 2, 3, 4, 5, 6]  # retried, never duplicated
 
