@@ -36,14 +36,17 @@ PROFILES = {
     "quick": {
         "handler": {"repeats": 3, "counts": {
             "small/plain": 10000, "medium/plain": 20000, "large/plain": 2000,
-            "small/objects": 4000, "medium/objects": 4000, "large/objects": 400}},
-        "e2e": {"rounds": {"medium/plain": 2, "small/plain": 1, "large/plain": 1},
+            "medium/objects": 4000}},
+        "e2e": {"rounds": {"medium/plain": 2, "small/plain": 1},
                 "counts": {
                     "small": {"raw_librdkafka": 150000, "ours": 150000, "python_client": 50000, "kafka_events": 6000},
                     "medium": {"raw_librdkafka": 150000, "ours": 150000, "python_client": 50000, "kafka_events": 6000},
                     "large": {"raw_librdkafka": 25000, "ours": 25000, "python_client": 8000, "kafka_events": 1500}},
-                "objects_divisor": 2},
-        "dispatch": {"count": 15000, "repeats": 3, "streams": ["mix", "medium_plain"]},
+                "objects_divisor": 2,
+                # b only where the targets are measured: the CI budget is 2 minutes.
+                "systems": {"small/plain": ["raw_librdkafka", "ours", "kafka_events"],
+                            "large/plain": ["raw_librdkafka", "ours", "kafka_events"]}},
+        "dispatch": {"count": 12000, "repeats": 3, "streams": ["mix", "medium_plain"]},
         "wire": {"streams": {"mix": {"mix_count": 40000}}, "modes": {"burst": 0},
                  "paced_seconds": 0},
         "outage": {"size": "medium", "content": "plain", "count": 100000, "chunk": 10000,
@@ -130,6 +133,8 @@ class Run:
                     # Rotate the order so that drift on a shared machine hits every system.
                     order = SYSTEMS[round_index % 4:] + SYSTEMS[:round_index % 4]
                     for system in order:
+                        if system not in cfg.get("systems", {}).get(case, SYSTEMS):
+                            continue
                         if system == "raw_librdkafka" and content == "objects":
                             continue  # c gets encoded bytes: the same for both contents
                         count = cfg["counts"][size][system] // (1 if system == "raw_librdkafka" else divisor)
@@ -215,7 +220,8 @@ class Run:
             log(f"outage recovery: broker up in {rec['broker_start_seconds']:.1f} s, "
                 f"{rec['delivered']} delivered {rec['drain_seconds_after_start']:.1f} s later, "
                 f"{rec['undelivered']} undelivered")
-        self.restore_broker = was_running and self.broker_stopped
+        # Restart only a broker this run did not start (someone else's, left as found).
+        self.restore_broker = was_running and self.broker_stopped and not self.broker.started_here
 
     # ----------------------------------------------------------------- driver
 
@@ -238,7 +244,7 @@ class Run:
         finally:
             if self.broker.running():
                 self.broker.delete_topics(self.topics)
-            if self.restore_broker or (self.broker_stopped and not self.broker.started_here):
+            if self.restore_broker:
                 self.broker.start()
             elif self.broker.started_here and not self.args.keep_broker and self.broker.running():
                 self.broker.stop()
