@@ -36,6 +36,7 @@ EVENT_BRIDGE_KAFKA=$(bash scripts/kafka.sh bootstrap)
 export EVENT_BRIDGE_KAFKA
 
 summary=()
+failures=()
 failed=0
 rm -f build/test-summary.txt
 record() { # tier, passed, failed, skipped
@@ -51,6 +52,9 @@ run_ctest() { # label
   fails=$(printf '%s\n' "$out" | sed -n 's/.* \([0-9]*\) tests failed out of.*/\1/p' | tail -n1)
   total=${total:-0}
   fails=${fails:-0}
+  while IFS= read -r line; do
+    [ -n "$line" ] && failures+=("C++ $1: $line")
+  done < <(printf '%s\n' "$out" | sed -n '/The following tests FAILED/,$p' | grep -E '^\s+[0-9]+ - ' | sed 's/^ *//')
   record "C++ $1" "$((total - fails))" "$fails" 0
 }
 
@@ -65,7 +69,8 @@ run_pytest() { # tier name, paths...
   if [ "$rc" = 5 ]; then
     echo "[test] $tier: pytest collected no tests" >&2
   fi
-  read -r tests fails errors skipped < <("$PYTHON" - "$xml" <<'PY'
+  local counts
+  counts=$("$PYTHON" - "$xml" "$xml.failed" <<'PY'
 import sys, xml.etree.ElementTree as ET
 try:
     root = ET.parse(sys.argv[1]).getroot()
@@ -76,10 +81,22 @@ t = sum(int(s.get("tests", 0)) for s in suites)
 f = sum(int(s.get("failures", 0)) for s in suites)
 e = sum(int(s.get("errors", 0)) for s in suites)
 k = sum(int(s.get("skipped", 0)) for s in suites)
+# The names and first lines of failures, for the summary at the very end of the log
+# (CI keeps the tail of a long log).
+with open(sys.argv[2], "w") as out:
+    for case in root.iter("testcase"):
+        for bad in list(case.findall("failure")) + list(case.findall("error")):
+            first = (bad.get("message") or "").strip().splitlines()[:1]
+            name = f"{case.get('classname', '')}::{case.get('name', '')}"
+            out.write(f"{name}: {first[0][:200] if first else bad.tag}\n")
 print(t, f, e, k)
 PY
 )
-  rm -f "$xml"
+  read -r tests fails errors skipped <<<"$counts"
+  while IFS= read -r line; do
+    [ -n "$line" ] && failures+=("$tier: $line")
+  done < "$xml.failed" 2>/dev/null || true
+  rm -f "$xml" "$xml.failed"
   local bad=$((fails + errors))
   if [ "$rc" != 0 ] && [ "$bad" = 0 ]; then bad=1; fi
   record "$tier" "$((tests - fails - errors - skipped))" "$bad" "$skipped"
@@ -119,4 +136,9 @@ done <<<"$sanitize_lines"
 log "summary"
 if [ -f build/test-summary.txt ]; then sed 's/^/  /' build/test-summary.txt; echo; fi
 for line in "${summary[@]}"; do echo "  $line"; done
+if [ "${#failures[@]}" != 0 ]; then
+  echo
+  echo "  failed:"
+  for line in "${failures[@]}"; do echo "    $line"; done
+fi
 exit "$failed"

@@ -142,6 +142,8 @@ int main(int argc, char** argv) {
       {"enable.idempotence", "true"},
       {"compression.codec", compression},
       {"linger.ms", linger_ms},
+      {"max.in.flight.requests.per.connection", "1"},
+      {"reconnect.backoff.max.ms", "1000"},
       {"message.timeout.ms", "0"},
       {"queue.buffering.max.messages", "100000"},
       {"queue.buffering.max.kbytes", "65536"},

@@ -15,7 +15,8 @@ namespace event_bridge {
 
 // The librdkafka properties the bridge sets before the user's passthrough map:
 // acks=all, enable.idempotence=true, compression.codec=<Config::compression>,
-// linger.ms=5, message.timeout.ms=0 (librdkafka owns retries, forever),
+// linger.ms=5, max.in.flight.requests.per.connection=1 (no implicit acks of refused
+// batches), reconnect.backoff.max.ms=1000, message.timeout.ms=0 (librdkafka owns retries),
 // message.max.bytes from Config::max_message_bytes.
 std::map<std::string, std::string> kafka_defaults(const Config& config);
 

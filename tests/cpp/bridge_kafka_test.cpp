@@ -209,6 +209,8 @@ TEST(MakeKafkaTransport, KafkaDefaultsKeepTheBridgesGuarantees) {
   EXPECT_EQ(defaults.at("enable.idempotence"), "true");
   EXPECT_EQ(defaults.at("compression.codec"), "zstd");
   EXPECT_EQ(defaults.at("message.timeout.ms"), "0");
+  // No implicit acks of a refused batch (tests/faults/test_fault8_slow_broker.py).
+  EXPECT_EQ(defaults.at("max.in.flight.requests.per.connection"), "1");
   EXPECT_EQ(defaults.at("bootstrap.servers"), "127.0.0.1:9");
   EXPECT_GE(std::stoul(defaults.at("message.max.bytes")), 2000u);
 }

@@ -111,20 +111,14 @@ def test_slow_and_refusing_broker_does_not_slow_the_handler():
     assert sorted(seqs) == list(range(1, published + 1))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a record the broker refused (NOT_LEADER_FOR_PARTITION, 'MsgNotPersisted') is "
-    "reported DELIVERED when a later pipelined batch to the same partition succeeds: "
-    "librdkafka's idempotent producer 'implicitly acks' it (rd_kafka_dr_implicit_ack, "
-    "IMPLICITACK in its msg/eos debug log; still in librdkafka master; "
-    "confluent-kafka-go#921). The bridge keeps librdkafka's default "
-    "max.in.flight.requests.per.connection=5 (kafka_defaults(), kafka_transport.cpp), so "
-    "stats()['delivered'] and flush() == 0 claim a record the topic does not have. Seen on "
-    "the real broker too: the first record to a just-created topic (fault 4, 1 run in 3; "
-    "a loop of fresh topics, 1 in 28). With max.in.flight.requests.per.connection=1 this "
-    "test passes"))
 def test_a_batch_the_broker_refused_is_never_reported_delivered():
-    """Deterministic on the mock: responses are slowed so that a second batch is in
-    flight when the first one is refused with NOT_LEADER_FOR_PARTITION."""
+    """A record the broker refused (NOT_LEADER_FOR_PARTITION) must not be reported
+    delivered because a later batch to the same partition succeeded. With librdkafka's
+    default of 5 requests in flight its idempotent producer does exactly that ("implicit
+    ack", rd_kafka_dr_implicit_ack; also seen on the real broker for the first record to
+    a just-created topic), which is why kafka_defaults() sets
+    max.in.flight.requests.per.connection=1. Deterministic on the mock: responses are
+    slowed so that the next batch would be pipelined behind the refused one."""
     with MockCluster(brokers=1) as cluster:
         topic = f"f8.{uuid.uuid4().hex[:10]}"
         cluster.create_topic(topic, partitions=1, replication_factor=1)

@@ -376,3 +376,16 @@ def test_exceptions_are_exported():
     assert event_bridge.ConfigError is ConfigError
     assert issubclass(ConfigError, ValueError)
     assert issubclass(event_bridge.DecodeError, ValueError)
+
+
+def test_more_than_one_request_in_flight_is_allowed_with_a_warning(cluster, capfd):
+    """The default is 1 (no implicit ack of a refused batch); an operator may raise it
+    for throughput but is told, once, what the delivery guarantees then lose."""
+    with make_bridge(cluster) as bridge:
+        assert bridge.publish("kytos/x", {}) in ("accepted", "buffered")
+    assert "max.in.flight" not in capfd.readouterr().err
+    with make_bridge(cluster, kafka={"max.in.flight.requests.per.connection": "5"}) as bridge:
+        assert bridge.publish("kytos/x", {}) in ("accepted", "buffered")
+    err = capfd.readouterr().err
+    assert err.count("kafka.max.in.flight.requests.per.connection=5") == 1, err
+    assert "implicit ack" in err
