@@ -3,7 +3,7 @@
 Not part of CI; run it with scripts/soak.sh (issue 4, "Soak"). What it does:
 
 - a real single-node Kafka from scripts/kafka.sh in its own directory and ports
-  (KAFKA_HOME_DIR=build/kafka-soak, KAFKA_BASE_PORT=49092), started here and stopped at the end;
+  (KAFKA_HOME_DIR=build/kafka-soak, KAFKA_BASE_PORT=30092), started here and stopped at the end;
 - one Bridge in this process publishing event_bridge.samples.event_mix events (the whole mix,
   nothing filtered) to a fresh verbose topic, paced at --rate events/s;
 - every --restart-every seconds the broker is SIGKILLed (scripts/kafka.sh kill 1) and started
@@ -60,7 +60,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 KAFKA_HOME_DIR = os.environ.get("KAFKA_HOME_DIR", str(ROOT / "build" / "kafka-soak"))
-KAFKA_BASE_PORT = int(os.environ.get("KAFKA_BASE_PORT", "49092"))
+KAFKA_BASE_PORT = int(os.environ.get("KAFKA_BASE_PORT", "30092"))
 BOOTSTRAP = f"127.0.0.1:{KAFKA_BASE_PORT}"
 GAP_EVENT_NAME = "kytos/event_bridge.gap"
 FIXED_OVERHEAD = 256 * 2 ** 20

@@ -1,7 +1,7 @@
 """Fault tier: issue 4's fault tests 1-8 against a REAL Kafka that these fixtures start,
 break and stop (scripts/kafka.sh), in a home and on ports of their own:
 
-    KAFKA_HOME_DIR=<repo>/build/kafka-faults   KAFKA_BASE_PORT=39092 (controllers 39192...)
+    KAFKA_HOME_DIR=<repo>/build/kafka-faults   KAFKA_BASE_PORT=31092 (controllers 31192...)
 
 so the integration broker (19092, build/kafka) and the benchmark's (29092) are never
 touched. EVENT_BRIDGE_KAFKA (the integration broker) is ignored here on purpose.

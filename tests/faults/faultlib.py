@@ -1,7 +1,7 @@
 """Helpers of the fault tier: our own Kafka cluster, paced publishing, exact read-back.
 
 The fault tests break a REAL Kafka started by scripts/kafka.sh, in a home directory and on
-ports of their own (build/kafka-faults, 39092...), so they never touch the integration
+ports of their own (build/kafka-faults, 31092...), so they never touch the integration
 broker (19092) or the benchmark's (29092).
 """
 
@@ -23,7 +23,7 @@ import msgpack
 ROOT = Path(__file__).resolve().parents[2]
 KAFKA_SH = ROOT / "scripts" / "kafka.sh"
 HOME = Path(os.environ.get("EVENT_BRIDGE_FAULTS_KAFKA_HOME", ROOT / "build" / "kafka-faults"))
-BASE_PORT = int(os.environ.get("EVENT_BRIDGE_FAULTS_KAFKA_PORT", "39092"))
+BASE_PORT = int(os.environ.get("EVENT_BRIDGE_FAULTS_KAFKA_PORT", "31092"))
 SUMMARY_FILE = ROOT / "build" / "fault-summary.txt"
 GAP_NAME = "kytos/event_bridge.gap"
 
