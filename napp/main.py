@@ -40,6 +40,8 @@ class Main(KytosNApp):
         self._bridge_state = DISABLED
         self._reason = ""
         self._handler_errors = 0
+        self._closed_bridge = None
+        self._late_events = 0
         if IMPORT_ERROR:
             self._disable(IMPORT_ERROR)
             return
@@ -98,15 +100,29 @@ class Main(KytosNApp):
         else:
             LOG.info("event_bridge shut down: %d records delivered during the flush, none left",
                      delivered)
-        self._final_stats = bridge.stats()
+        after_close = bridge.stats()["dropped"]["after_close"]
+        if after_close:
+            LOG.warning("event_bridge: %d events handed over while it was closing were not "
+                        "published (dropped.after_close)", after_close)
+        # Events Kytos still hands to this instance from now on (before it removes the
+        # listener) are counted by the closed bridge and logged, never ignored silently;
+        # the status keeps reading the closed bridge's live counters.
+        self._closed_bridge = bridge
+        self._publish = self._publish_after_shutdown
         self._bridge_state = DISABLED
         self._reason = "shut down"
 
+    def _publish_after_shutdown(self, event):
+        self._closed_bridge.publish_event(event)  # counted in dropped.after_close
+        self._late_events += 1
+        if self._late_events in (1, 10, 100) or self._late_events % 1000 == 0:
+            LOG.warning("event_bridge: %d events arrived after shutdown (the latest: %s); not "
+                        "published, counted in dropped.after_close", self._late_events,
+                        getattr(event, "name", "?"))
+
     def _stats(self):
-        bridge = self._bridge
-        if bridge is not None:
-            return bridge.stats()
-        return getattr(self, "_final_stats", None)
+        bridge = self._bridge or self._closed_bridge
+        return bridge.stats() if bridge is not None else None
 
     @rest("v1/status", methods=["GET"])
     async def status(self, request: Request) -> JSONResponse:

@@ -80,7 +80,7 @@ def run_shutdown(controller, cluster, restart_broker):
         took = time.monotonic() - started
         if starter:
             starter.join(120)
-        return napp, napp._final_stats, took, capture.messages
+        return napp, napp._stats(), took, capture.messages
     finally:
         logger.removeHandler(capture)
         logger.setLevel(old_level)

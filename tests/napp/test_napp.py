@@ -158,7 +158,7 @@ def test_shutdown_on_the_loop_thread_flushes_and_logs(tmp_path, mock, standin_co
     with caplog.at_level(logging.INFO, logger="kytos.napps.kytos/event_bridge"):
         controller.stop_controller()
     assert napp._shutdown_thread == controller.stop_thread_name == "MainThread-loop"
-    assert napp._final_stats["delivered"] == 2 * napp._final_stats["published"] >= 1000
+    assert napp._stats()["delivered"] == 2 * napp._stats()["published"] >= 1000
     messages = [r.getMessage() for r in caplog.records]
     assert any(re.search(r"shut down: \d+ records delivered during the flush, none left", m)
                for m in messages), messages
@@ -180,7 +180,34 @@ def test_shutdown_with_the_broker_gone_is_bounded_and_reports_what_is_left(
         assert not thread.is_alive(), "shutdown must be bounded by FLUSH_TIMEOUT"
     left = re.findall(r"(\d+) left undelivered", " ".join(r.getMessage() for r in caplog.records))
     assert left and int(left[0]) > 0
-    assert napp._final_stats["dropped"]["closed"] == int(left[0])
+    assert napp._stats()["dropped"]["closed"] == int(left[0])
+
+
+def test_events_after_shutdown_are_counted_and_logged(tmp_path, mock, standin_controller,
+                                                     caplog):
+    """Kytos may hand a NApp events after its shutdown() returned, until it removes the
+    listener: they are not published, but counted (dropped.after_close, in the status the
+    closed bridge keeps answering) and logged."""
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))
+    napp = controller.napps[KEY]
+    controller.put_event("kytos/mef_eline.created", {"evc_id": "e0"})
+    controller.wait_idle()
+    napp.shutdown()
+    before = napp._stats()
+    assert before["published"] >= 1 and before["dropped"]["after_close"] == 0
+    with caplog.at_level(logging.WARNING, logger="kytos.napps.kytos/event_bridge"):
+        for i in range(12):
+            controller.put_event("kytos/mef_eline.created", {"evc_id": f"late{i}"})
+        controller.wait_idle()
+    after = napp._stats()
+    assert after["published"] == before["published"]
+    assert after["received"] - before["received"] == 12
+    assert after["dropped"]["after_close"] == 12
+    messages = [r.getMessage() for r in caplog.records if "after shutdown" in r.getMessage()]
+    assert len(messages) == 2, messages  # the 1st and the 10th, not one line per event
+    assert messages[0].startswith("event_bridge: 1 events arrived after shutdown")
+    assert "kytos/mef_eline.created" in messages[0]
+    assert napp._handler_errors == 0
 
 
 def test_rest_status_redacts_secrets_and_metrics_are_prometheus(tmp_path, mock, standin_controller,
