@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 import msgpack
 
 from tests.support.kafka import consume, report
+from tests.support.reloads import EventFlow, settled_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ROOT / "tests" / "support" / "kytos_standin"
@@ -21,22 +20,6 @@ if str(STANDIN) not in sys.path:
 
 RELOADS = 20
 KEY = ("kytos", "event_bridge")
-
-
-def native_threads() -> int:
-    """Threads librdkafka (rdk:*) and the bridge (eb-service) run in this process."""
-    count = 0
-    for task in os.listdir("/proc/self/task"):
-        try:
-            name = Path(f"/proc/self/task/{task}/comm").read_text().strip()
-        except OSError:
-            continue
-        count += name.startswith(("rdk:", "eb-"))
-    return count
-
-
-def open_fds() -> int:
-    return len(os.listdir("/proc/self/fd"))
 
 
 def test_twenty_reloads_while_events_flow(bootstrap, run_id, tmp_path):
@@ -56,40 +39,23 @@ def test_twenty_reloads_while_events_flow(bootstrap, run_id, tmp_path):
         first = controller.napps[KEY]
         assert controller.rest_reload_napp("kytos", "event_bridge") == 200
         finished = [first]  # NApps; their counters are read at the end
-        time.sleep(0.5)
-        threads_before, fds_before = native_threads(), open_fds()
+        threads_before, fds_before = settled_counts()
 
-        stop = threading.Event()
-        sent = [0]
-
-        def flow():
-            while not stop.is_set():
-                controller.put_event("kytos/mef_eline.created",
-                                     {"evc_id": f"evc{sent[0] % 50}", "n": sent[0]})
-                sent[0] += 1
-                if sent[0] % 200 == 0:
-                    time.sleep(0.01)
-
-        producer = threading.Thread(target=flow, name="event-flow")
-        producer.start()
-        try:
+        with EventFlow(controller, every=200, pause=0.01) as flow:
             for _ in range(RELOADS):
                 old = controller.napps[KEY]
                 time.sleep(0.1)
                 assert controller.rest_reload_napp("kytos", "event_bridge") == 200
                 assert old._bridge is None
                 finished.append(old)
-        finally:
-            stop.set()
-            producer.join(30)
         controller.wait_idle()
         last = controller.napps[KEY]
         assert last._bridge.flush(30) == 0
         finished.append(last)
-        time.sleep(0.5)
         # One bridge is running now, as before: the same native threads and descriptors.
-        assert native_threads() == threads_before, (native_threads(), threads_before)
-        assert open_fds() == fds_before, (open_fds(), fds_before)
+        threads_after, fds_after = settled_counts()
+        assert threads_after == threads_before, (threads_after, threads_before)
+        assert fds_after == fds_before, (fds_after, fds_before)
     finally:
         teardown_controller(controller)
 
@@ -112,6 +78,6 @@ def test_twenty_reloads_while_events_flow(bootstrap, run_id, tmp_path):
     assert set(seqs) <= set(published)
     for instance, count in published.items():
         assert sorted(seqs.get(instance, [])) == list(range(1, count + 1)), instance
-    report(f"reload: {RELOADS} reloads while {sent[0]} events were put: {total} published across "
-          f"{len(published)} bridge instances, all delivered; native threads {threads_before}, "
+    report(f"reload: {RELOADS} reloads while {flow.sent} events were put: {total} published across "
+          f"{len(published)} bridge instances, all delivered; native threads {sum(threads_before.values())}, "
           f"fds {fds_before} before and after")
