@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import statistics
 import sys
@@ -25,7 +26,7 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from baselines import raw_librdkafka  # noqa: E402
 from harness import events as bench_events  # noqa: E402
-from harness import machine, proc  # noqa: E402
+from harness import cpus, machine, proc  # noqa: E402
 from harness.broker import BenchBroker  # noqa: E402
 from report import targets  # noqa: E402
 
@@ -175,13 +176,34 @@ class Run:
         cfg = self.profile["dispatch"]
         prefix = self.topic("dispatch")
         self.broker.create_topics([prefix + "-kafka-events"])
-        result = proc.run_part("dispatch", {
-            "bootstrap": self.broker.bootstrap, "topic_prefix": prefix, **cfg}, self.log_path)
+        # The part pins the broker and this process to the background CPU in its pinned
+        # runs and puts them back; put them back here too, should it die pinned.
+        broker_pid = self.broker.pid()
+        masks = {pid: cpus.process_cpus(pid) for pid in (broker_pid, os.getpid()) if pid}
+        try:
+            result = proc.run_part("dispatch", {
+                "bootstrap": self.broker.bootstrap, "topic_prefix": prefix,
+                "broker_pid": broker_pid, "runner_pid": os.getpid(), **cfg}, self.log_path)
+        finally:
+            for pid, mask in masks.items():
+                if mask:
+                    cpus.set_process_cpus(pid, mask)
         self.results["dispatch"] = result
-        for stream, rates in result["events_per_s"].items():
-            medians = {v: statistics.median(r) for v, r in rates.items()}
-            log(f"dispatch {stream:14s} " + "  ".join(f"{v} {m:8.0f}/s" for v, m in medians.items())
-                + f"  ours/noop {medians['ours'] / medians['noop']:.2f}")
+        place = result.get("placement", {})
+        if place.get("skipped"):
+            log(f"dispatch: {place['skipped']}")
+        if place.get("not_moved"):
+            log(f"dispatch: not moved to the background CPU: {', '.join(place['not_moved'])}")
+        for where, label, measured in targets.dispatch_placements(result):
+            log(f"dispatch {where}: {label}")
+            for stream, rates in measured["events_per_s"].items():
+                summary = targets.dispatch_summary(measured, stream)
+                log(f"dispatch {where:8s} {stream:14s} "
+                    + "  ".join(f"{v} {m:7.0f}/s" for v, m in summary["rates"].items())
+                    + f"  ours/noop {summary['ratio']:.2f}  ({targets.dispatch_detail(summary)})"
+                    + ("; loop waits/preemptions per 1k events: " + "  ".join(
+                        f"{v} {summary['waits'][v]:.0f}/{summary['preemptions'][v]:.0f}"
+                        for v in summary["waits"]) if summary["waits"] else ""))
 
     def wire(self) -> None:
         cfg = self.profile["wire"]
@@ -234,6 +256,11 @@ class Run:
         log(f"broker {self.broker.bootstrap} ({'started' if self.broker.started_here else 'already running'})")
         self.broker.delete_leftovers()
         self.results["machine"] = machine.describe(ROOT)
+        drift = self.results["machine"]["installed_package_differs"]
+        if drift:
+            log(f"warning: the installed event_bridge differs from python/event_bridge ({', '.join(drift)}); "
+                "the benchmark measures the installed one (pip install --no-build-isolation . "
+                "measures this tree)")
         self.results["command"] = " ".join(shlex.quote(a) for a in self.args.command_line)
         self.results["config"] = {"parts": parts, **{p: self.profile[p] for p in parts}}
         try:

@@ -5,16 +5,18 @@ handler, with a try/except that logs and dead-letters), and kytos/core/controlle
 dispatches each event from its buffer's consumer task: `await asyncio.sleep(0)`, get
 the event, then notify_listeners(), which re.match()es every listener key (with '$'
 appended) and creates one task per matching coroutine listener (CONTRACT.md section 3).
+notify_listeners is event_bridge.replay's, the one the demo's ReplayHost dispatches with.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import sys
 import traceback
 from typing import Any, Callable, Iterable
+
+from event_bridge import replay
 
 LOG = logging.getLogger("kytos.core.controller")
 BUFFER_LOG = logging.getLogger("kytos.core.buffers")
@@ -53,7 +55,6 @@ def use_kytos_alisten_to() -> None:
     Installs event_bridge.replay's stand-in kytos.core first (unless a real Kytos is
     importable); NApps imported afterwards (ReplayHost) get Kytos's two wrapper levels.
     """
-    from event_bridge import replay
     replay._shim_kytos()  # noqa: SLF001 - the stand-in is what ReplayHost loads the NApp with
     sys.modules["kytos.core.helpers"].alisten_to = alisten_to
 
@@ -78,22 +79,6 @@ class Dispatcher:
             for pattern in getattr(method, "events", ()):
                 self.register(pattern, method)
 
-    def notify_listeners(self, event: Any) -> None:
-        """controller.py notify_listeners: re.match per key, one task per coroutine listener."""
-        LOG.debug("looking for listeners for %s", event)
-        for event_regex, listeners in dict(self.events_listeners).items():
-            if event_regex[-1] != "$" or event_regex[-2] == "\\":
-                event_regex += "$"
-            if re.match(event_regex, event.name):
-                LOG.debug("Calling listeners for %s", event)
-                for listener in listeners:
-                    if asyncio.iscoroutinefunction(listener):
-                        task = asyncio.create_task(listener(event))
-                        self._alisten_tasks.add(task)
-                        task.add_done_callback(self._alisten_tasks.discard)
-                    else:
-                        listener(event)
-
     async def dispatch(self, events: Iterable[Any]) -> int:
         """Put the events in a buffer and run controller.py's event_handler until it is
         empty, then wait for every listener task. Returns the number of events."""
@@ -106,7 +91,8 @@ class Dispatcher:
             await asyncio.sleep(0)
             event = await queue.get()
             BUFFER_LOG.debug("[buffer: %s] Removed: %s", "app", event.name)
-            self.notify_listeners(event)
+            # controller.py notify_listeners: re.match per key, a task per coroutine listener.
+            replay.notify_listeners(self.events_listeners, event, self._alisten_tasks, LOG)
         while self._alisten_tasks:
             await asyncio.gather(*list(self._alisten_tasks))
         return count

@@ -54,6 +54,22 @@ def _pkg_config_version(name: str) -> str:
         return "unknown"
 
 
+def package_drift(root: Path) -> list:
+    """The python/event_bridge/*.py files of the tree whose importable copy differs (the
+    benchmark measures the installed package, its Python code included)."""
+    import importlib.util
+    spec = importlib.util.find_spec("event_bridge")
+    if spec is None or not spec.origin:
+        return ["event_bridge is not importable"]
+    installed = Path(spec.origin).parent
+    tree = root / "python" / "event_bridge"
+    if installed.resolve() == tree.resolve():
+        return []
+    return sorted(path.name for path in tree.glob("*.py")
+                  if not (installed / path.name).is_file()
+                  or (installed / path.name).read_bytes() != path.read_bytes())
+
+
 def describe(root: Path) -> dict:
     """Machine, software versions and source revision, for results files."""
     try:
@@ -77,4 +93,5 @@ def describe(root: Path) -> dict:
         "msgpack": _version("msgpack"),
         "commit": _git(root, "rev-parse", "--short", "HEAD"),
         "worktree_dirty": bool(dirty),
+        "installed_package_differs": package_drift(root),
     }

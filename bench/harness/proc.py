@@ -51,3 +51,19 @@ def rss_bytes() -> int:
 def process_cpu_seconds() -> float:
     """CPU time of every thread of this process (the bridge's and librdkafka's too)."""
     return time.process_time()
+
+
+def thread_context_switches() -> tuple:
+    """(voluntary, involuntary) context switches of the calling thread so far: waits (a
+    lock, a futex, I/O) and preemptions by other threads on its CPU. (0, 0) where Linux's
+    /proc/thread-self is missing."""
+    counts = {}
+    try:
+        with open("/proc/thread-self/status") as status:
+            for line in status:
+                if "ctxt_switches" in line:
+                    key, value = line.split(":", 1)
+                    counts[key] = int(value)
+    except OSError:
+        return (0, 0)
+    return (counts.get("voluntary_ctxt_switches", 0), counts.get("nonvoluntary_ctxt_switches", 0))

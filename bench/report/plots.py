@@ -123,24 +123,30 @@ def wire(results: dict, path: Path) -> Path:
 
 def dispatch(results: dict, path: Path) -> Path:
     import statistics
-    rates = results["dispatch"]["events_per_s"]
-    fig, ax = plt.subplots(figsize=(7, 4))
+
+    from report.targets import dispatch_placements
+    placements = dispatch_placements(results["dispatch"])
+    fig, axes = plt.subplots(1, len(placements), figsize=(7 * len(placements), 4), sharey=True,
+                             squeeze=False)
     variants = ["none", "noop", "ours", "kafka_events"]
     labels = {"none": "no bridge", "noop": "do-nothing listener", "ours": "our NApp",
               "kafka_events": "kafka_events"}
-    for i, stream in enumerate(rates):
-        values = [statistics.median(rates[stream][v]) for v in variants]
-        bars = ax.bar([j + (i - (len(rates) - 1) / 2) * 0.25 for j in range(len(variants))],
-                      values, 0.25, label=stream)
-        for bar, v in zip(bars, values):
-            ax.annotate(f"{v / 1000:.0f}k", (bar.get_x() + bar.get_width() / 2, v),
-                        ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(range(len(variants)))
-    ax.set_xticklabels([labels[v] for v in variants])
-    ax.set_ylabel("events/s through Kytos-like dispatch")
-    ax.set_title("Kytos dispatch overhead")
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
+    for ax, (placement, label, measured) in zip(axes[0], placements):
+        rates = measured["events_per_s"]
+        for i, stream in enumerate(rates):
+            values = [statistics.median(rates[stream][v]) for v in variants]
+            bars = ax.bar([j + (i - (len(rates) - 1) / 2) * 0.2 for j in range(len(variants))],
+                          values, 0.2, label=stream)
+            for bar, v in zip(bars, values):
+                ax.annotate(f"{v / 1000:.0f}k", (bar.get_x() + bar.get_width() / 2, v),
+                            ha="center", va="bottom", fontsize=7)
+        ax.set_xticks(range(len(variants)))
+        ax.set_xticklabels([labels[v] for v in variants])
+        ax.set_title(f"Kytos dispatch overhead, {placement}\n"
+                     f"({label.removeprefix(placement + ': ')})", fontsize=9)
+        ax.legend(fontsize=8)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0][0].set_ylabel("events/s through Kytos-like dispatch")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -57,7 +57,9 @@ def _header(results: dict) -> list:
         "scripts/kafka.sh, 127.0.0.1:29092). Shared machine: other jobs ran now and then, so "
         "every comparison below is a ratio measured in the same run, and repeated runs give medians.",
         f"- **Software:** Python {m['python']}, kytos-event-bridge {m['kytos_event_bridge']} "
-        f"(commit {m['commit']}{', dirty worktree' if m['worktree_dirty'] else ''}), librdkafka "
+        f"(commit {m['commit']}{', dirty worktree' if m['worktree_dirty'] else ''}"
+        + (f"; the installed package's {', '.join(m['installed_package_differs'])} differ from the tree"
+           if m.get("installed_package_differs") else "") + "), librdkafka "
         f"{m['librdkafka_bridge']} (bridge and c), aiokafka {m['aiokafka']} (a, the version "
         f"kafka_events pins), confluent-kafka {m['confluent_kafka']} with librdkafka "
         f"{m['librdkafka_confluent_kafka']} (b), msgpack {m['msgpack']}.",
@@ -152,6 +154,7 @@ def _e2e(results: dict) -> list:
 
 def _dispatch(results: dict) -> list:
     d = results["dispatch"]
+    placements = targets_mod.dispatch_placements(d)
     lines = ["## 3. Kytos dispatch overhead", "",
              "A faithful copy of Kytos's dispatch (`bench/harness/kytos.py`: the buffer consumer "
              "task with `await asyncio.sleep(0)` per event, `re.match` per listener key, one task per "
@@ -160,16 +163,54 @@ def _dispatch(results: dict) -> list:
              "`alisten_to(\".*\")` listener, our NApp (default settings) and the kafka_events "
              f"handler. {d['count']:,} events per run, {d['repeats']} repeats, median events/s. "
              "*loop CPU* is the event loop thread's own CPU time per event: what the dispatch "
-             "would cost with a free core for the bridge's threads and the broker.", ""]
-    lines.append("| stream | variant | events/s | vs do-nothing listener | process CPU µs/event | loop thread CPU µs/event |")
-    lines.append("|---|---|---|---|---|---|")
-    for stream, rates in d["events_per_s"].items():
-        noop = _median(rates["noop"])
-        for variant, values in rates.items():
-            rate = _median(values)
-            lines.append(f"| {stream} | {variant} | {_k(rate)} | {rate / noop:.0%} | "
-                         f"{_median(d['cpu_us_per_event'][stream][variant]):.1f} | "
-                         f"{_median(d['loop_thread_cpu_us_per_event'][stream][variant]):.1f} |")
+             "would cost with a free core for the bridge's threads and the broker. Where "
+             "measured, *waits* and *preemptions* are the loop thread's voluntary and "
+             "involuntary context switches: the time between events/s and loop CPU is spent "
+             "waiting (a lock, the GIL) or runnable behind another thread on its CPU.", ""]
+    place = d.get("placement")
+    if place and place.get("pinned"):
+        lines += [f"Each run is made twice, interleaved: **pinned** ({place['pinned_label']}: "
+                  "the deployment, where the loop thread has a core of its own and the broker "
+                  "runs on another machine; `bench/harness/cpus.py`) and **unpinned** (every "
+                  "thread and the broker on both CPUs, as the operating system schedules them). "
+                  "Other processes of the machine are not moved.", ""]
+    elif place:
+        lines += [f"Only unpinned runs: {place['skipped']}.", ""]
+    switches = "loop_thread_waits_per_1k_events" in d
+    lines.append("| stream | placement | variant | events/s | vs do-nothing listener | process CPU µs/event | loop thread CPU µs/event |"
+                 + (" loop thread waits / preemptions per 1k events |" if switches else ""))
+    lines.append("|---|---|---|---|---|---|---|" + ("---|" if switches else ""))
+    for placement, _, measured in placements:
+        for stream, rates in measured["events_per_s"].items():
+            noop = _median(rates["noop"])
+            for variant, values in rates.items():
+                rate = _median(values)
+                line = (f"| {stream} | {placement} | {variant} | {_k(rate)} | {rate / noop:.0%} | "
+                        f"{_median(measured['cpu_us_per_event'][stream][variant]):.1f} | "
+                        f"{_median(measured['loop_thread_cpu_us_per_event'][stream][variant]):.1f} |")
+                if switches:
+                    line += (f" {_median(measured['loop_thread_waits_per_1k_events'][stream][variant]):.1f} / "
+                             f"{_median(measured['loop_thread_preemptions_per_1k_events'][stream][variant]):.1f} |")
+                lines.append(line)
+    as_dict_rows = []
+    for placement, _, measured in placements:
+        for stream in measured.get("as_dict_alone_loop_cpu_us_per_event", {}):
+            s = targets_mod.dispatch_summary(measured, stream)
+            share = "n/a" if s["as_dict_share"] is None else f"{s['as_dict_share']:.0%}"
+            as_dict_rows.append(f"| {stream} | {placement} | {s['loop_gap']:.1f} | "
+                                f"{s['as_dict']:.1f} | {share} | {s['as_dict_alone']:.1f} | "
+                                f"{d['as_dict_calls_per_event'][stream]:.2f} |")
+    if as_dict_rows:
+        lines += ["", "Where the loop thread's time goes with live objects: what our NApp adds to "
+                  "the loop thread over the do-nothing listener, and the part of it spent in the "
+                  "Kytos objects' `as_dict()` (their Python code, which any exporter must call on "
+                  "the loop). *In the dispatch*: the loop CPU of the `as_dict` variant, a listener "
+                  "that makes only the `as_dict()` calls our walker makes for the event (looked up, "
+                  "found before the run), minus the do-nothing listener's. *Alone*: the same calls "
+                  "in a row, with warmer caches. Per event of the stream (only published events "
+                  "are walked).", "",
+                  "| stream | placement | ours - do-nothing, loop CPU µs/event | as_dict() in the dispatch µs/event | as_dict() share | as_dict() alone µs/event | as_dict() calls/event |",
+                  "|---|---|---|---|---|---|---|"] + as_dict_rows
     lines += ["", "![dispatch](results/full-dispatch.png)", ""]
     return lines
 

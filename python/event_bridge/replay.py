@@ -3,7 +3,8 @@
 Kytos-ng is not installed where the demo runs, so when `kytos.core` cannot be imported
 this module provides the few names the NApp uses: KytosNApp, alisten_to, rest and the
 rest_api helpers. Dispatch follows Kytos: for every event, every listener whose regex
-matches the whole name gets its own asyncio task (CONTRACT.md section 3).
+matches the whole name gets its own asyncio task (CONTRACT.md section 3); the benchmark's
+copy of Kytos's dispatch (bench/harness/kytos.py) uses the same notify_listeners.
 """
 
 from __future__ import annotations
@@ -104,6 +105,27 @@ def _shim_kytos() -> None:
                         "kytos.core.rest_api": rest_api})
 
 
+def notify_listeners(events_listeners: dict, event: Any, tasks: set,
+                     log: logging.Logger = LOG) -> None:
+    """kytos/core/controller.py notify_listeners, for a controller's listener map
+    (pattern -> listeners): each key gets '$' appended unless it already ends with an
+    unescaped one, is re.match()ed against the event name, and every matching coroutine
+    listener gets its own task (kept in tasks until it is done); others are called."""
+    log.debug("looking for listeners for %s", event)
+    for event_regex, listeners in dict(events_listeners).items():
+        if event_regex[-1] != "$" or event_regex[-2] == "\\":
+            event_regex += "$"
+        if re.match(event_regex, event.name):
+            log.debug("Calling listeners for %s", event)
+            for listener in listeners:
+                if asyncio.iscoroutinefunction(listener):
+                    task = asyncio.create_task(listener(event))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                else:
+                    listener(event)
+
+
 class ReplayHost:
     """Loads kytos/event_bridge like Kytos does and replays events through it."""
 
@@ -134,22 +156,15 @@ class ReplayHost:
         spec.loader.exec_module(module)
         self.loop = asyncio.new_event_loop()
         self.napp = module.Main(controller=self)
-        self.listeners = [(re.compile(pattern if pattern.endswith("$") else pattern + "$"),
-                           handlers) for pattern, handlers in self.napp._listeners.items()]
 
     def dispatch(self, events: Iterable[Any],
                  progress: Optional[Callable[[int], None]] = None) -> int:
         """Dispatch every event on the loop, one task per matching async listener."""
         async def run() -> int:
             count = 0
-            tasks = set()
+            tasks: set = set()
             for event in events:
-                for pattern, handlers in self.listeners:
-                    if pattern.match(event.name):
-                        for handler in handlers:
-                            task = asyncio.ensure_future(handler(event))
-                            tasks.add(task)
-                            task.add_done_callback(tasks.discard)
+                notify_listeners(self.napp._listeners, event, tasks)  # noqa: SLF001
                 count += 1
                 if progress:
                     progress(count)
