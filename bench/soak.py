@@ -447,6 +447,8 @@ def _measure(args: argparse.Namespace, stamp: str, started_at: datetime, topic: 
     rss_max = max(row["rss_mib"] for row in samples_table) * 2 ** 20
     report = {
         "started_at": started_at.isoformat(), "topic": topic, "bootstrap": BOOTSTRAP,
+        "command": "scripts/soak.sh " + " ".join(sys.argv[1:]),
+        "commit": _commit(), "version": getattr(event_bridge, "__version__", "?"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "kernel": platform.release()},
         "parameters": {"minutes": args.minutes, "rate": args.rate, "restart_every_s": args.restart_every,
@@ -524,6 +526,15 @@ def _measure(args: argparse.Namespace, stamp: str, started_at: datetime, topic: 
         log(f"note: {read['duplicates']} duplicates read back (the idempotent producer should give 0)")
     log("PASS" if ok else "FAIL")
     return 0 if ok else 1
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ import os
 import statistics
 from pathlib import Path
 
+from report import soak_md
 from report import targets as targets_mod
 
 SYSTEM_NAMES = {
@@ -328,6 +329,7 @@ def write(results: dict, path: Path, results_dir: Path) -> Path:
                          ("wire", _wire), ("outage", _outage)):
         if part in results:
             lines += render(results)
+    lines += soak_md.section(results_dir)
     notes = Path(__file__).with_name("notes.md")
     if notes.exists():
         lines += [notes.read_text().rstrip(), ""]
