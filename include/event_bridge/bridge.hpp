@@ -47,6 +47,11 @@ struct NormalizationCounters {
   std::atomic<std::uint64_t> big_integers{0};
 };
 
+struct EventMeta {
+  std::optional<Uuid> id;                 // default: a random UUID
+  std::optional<std::int64_t> timestamp_us;  // default: now
+};
+
 // The event content as the encoder sees it. Implemented by the Python walker and by
 // tests. Must not throw.
 class ContentSource {
@@ -56,11 +61,10 @@ class ContentSource {
   virtual void write(Writer& writer, int max_depth, NormalizationCounters& counters) = 0;
   // Finds the message key: the first path that leads to a string or integer.
   virtual bool find_key(const std::vector<KeyPath>& paths, std::string& key) = 0;
-};
-
-struct EventMeta {
-  std::optional<Uuid> id;                 // default: a random UUID
-  std::optional<std::int64_t> timestamp_us;  // default: now
+  // Called once by publish() when the event passed the filter, before write() and
+  // find_key(): a source may read the event's id, timestamp and content only then, so
+  // that a filtered event costs no more than its name.
+  virtual void complete(EventMeta& meta) { (void)meta; }
 };
 
 struct DeliveryErrorRecord {
@@ -180,8 +184,11 @@ class Bridge {
   std::mutex close_mutex_;
   std::size_t close_result_ = 0;
 
-  std::atomic<std::uint64_t> seq_{0};
-  std::atomic<std::uint64_t> received_{0}, filtered_{0}, published_{0}, produced_{0},
+  // Written by the publishing thread for every event, and by the service thread for
+  // every record: on separate cache lines, so that neither pays for the other's writes.
+  alignas(64) std::atomic<std::uint64_t> seq_{0};
+  std::atomic<std::uint64_t> received_{0}, filtered_{0}, published_{0};
+  alignas(64) std::atomic<std::uint64_t> produced_{0},
       delivered_{0}, failed_retriable_{0}, failed_terminal_{0}, retried_{0},
       dropped_buffer_full_{0}, dropped_closed_{0}, dropped_after_close_{0}, oversize_{0}, topic_create_failures_{0};
   NormalizationCounters normalization_;

@@ -38,6 +38,19 @@ class Writer {
   // no such integer: a decimal string. JSON: a bare number.
   virtual void big_integer(std::string_view decimal) = 0;
 
+  // Optional key caching. A writer that supports it returns true and sets `out` to the
+  // bytes key(key) would write (when they fit in max_size); key_bytes(out) later writes
+  // the same key again without encoding it. The default supports none.
+  virtual bool encode_key(std::string_view key, char* out, std::size_t max_size,
+                          std::size_t& size) const {
+    (void)key, (void)out, (void)max_size, (void)size;
+    return false;
+  }
+  // `encoded` must point to kKeyBlock readable bytes (its size may be less): the key is
+  // copied as one fixed-size block, with no library call.
+  static constexpr std::size_t kKeyBlock = 40;
+  virtual void key_bytes(std::string_view encoded) { (void)encoded; }
+
   // The encoded bytes so far; valid until the next call.
   virtual std::string_view view() const = 0;
   virtual std::size_t size() const = 0;

@@ -60,6 +60,16 @@ std::string take_exception() {
 
 }  // namespace
 
+const char* utf8_view(PyObject* str, Py_ssize_t* size) {
+  // Compact ASCII strs (nearly every key and value in event content) are their own
+  // UTF-8: read them in place instead of calling into the interpreter.
+  if (PyUnicode_IS_COMPACT_ASCII(str)) {
+    *size = PyUnicode_GET_LENGTH(str);
+    return static_cast<const char*>(PyUnicode_DATA(str));
+  }
+  return PyUnicode_AsUTF8AndSize(str, size);
+}
+
 WalkerTypes& walker_types() { return g_types; }
 
 void init_walker_types() {
@@ -87,6 +97,28 @@ void init_walker_types() {
   g_types.ready = true;
 }
 
+void PyContent::complete(EventMeta& meta) {
+  if (!event_) return;
+  // A missing attribute takes its default; each lookup starts with no error set.
+  auto attribute = [this](PyObject* name) {
+    PyObject* value = PyObject_GetAttr(event_, name);
+    if (!value) PyErr_Clear();
+    return value;
+  };
+  owned_content_ = attribute(g_types.content);
+  content_ = owned_content_ ? owned_content_ : Py_None;
+  if (PyObject* id = attribute(g_types.id)) {
+    Uuid uuid;
+    if (id != Py_None && uuid_from_python(id, uuid)) meta.id = uuid;
+    Py_DECREF(id);
+  }
+  if (PyObject* timestamp = attribute(g_types.timestamp)) {
+    std::int64_t us = 0;
+    if (timestamp != Py_None && timestamp_from_python(timestamp, us)) meta.timestamp_us = us;
+    Py_DECREF(timestamp);
+  }
+}
+
 void PyContent::write(Writer& writer, int max_depth, NormalizationCounters& counters) {
   writer_ = &writer;
   counters_ = &counters;
@@ -110,7 +142,7 @@ bool PyContent::enter(PyObject* container) {
 
 void PyContent::write_str(PyObject* str) {
   Py_ssize_t size = 0;
-  const char* utf8 = PyUnicode_AsUTF8AndSize(str, &size);
+  const char* utf8 = utf8_view(str, &size);
   if (utf8) {
     writer_->string(std::string_view(utf8, static_cast<std::size_t>(size)));
     return;
@@ -177,10 +209,36 @@ void PyContent::write_repr(PyObject* value) {
   writer_->string("<repr() raised " + reason + ">");
 }
 
+KeyCache::~KeyCache() {
+  for (Slot& slot : slots_) Py_XDECREF(slot.key);
+}
+
+bool KeyCache::write(PyObject* key, Writer& writer) {
+  Slot& slot = slots_[(reinterpret_cast<std::uintptr_t>(key) >> 4) & (kSlots - 1)];
+  if (slot.key == key) {
+    writer.key_bytes(std::string_view(slot.bytes, slot.size));
+    return true;
+  }
+  if (!PyUnicode_CheckExact(key) || !PyUnicode_IS_COMPACT_ASCII(key)) return false;
+  const std::string_view text(static_cast<const char*>(PyUnicode_DATA(key)),
+                              static_cast<std::size_t>(PyUnicode_GET_LENGTH(key)));
+  std::size_t size = 0;
+  char bytes[kMaxBytes];
+  if (!writer.encode_key(text, bytes, kMaxBytes, size)) return false;
+  Py_INCREF(key);
+  Py_XDECREF(slot.key);
+  slot.key = key;
+  slot.size = static_cast<std::uint8_t>(size);
+  std::memcpy(slot.bytes, bytes, size);
+  writer.key_bytes(std::string_view(slot.bytes, slot.size));
+  return true;
+}
+
 void PyContent::write_key(PyObject* key) {
+  if (key_cache_ && key_cache_->write(key, *writer_)) return;
   if (PyUnicode_Check(key)) {
     Py_ssize_t size = 0;
-    const char* utf8 = PyUnicode_AsUTF8AndSize(key, &size);
+    const char* utf8 = utf8_view(key, &size);
     if (utf8) {
       writer_->key(std::string_view(utf8, static_cast<std::size_t>(size)));
       return;
@@ -218,12 +276,21 @@ void PyContent::walk_dict(PyObject* dict, int depth) {
   Py_ssize_t position = 0, written = 0;
   PyObject *key = nullptr, *value = nullptr;
   while (written < size && PyDict_Next(dict, &position, &key, &value)) {
-    Py_INCREF(key);
-    Py_INCREF(value);
-    write_key(key);
-    walk(value, depth + 1);
-    Py_DECREF(key);
-    Py_DECREF(value);
+    PyTypeObject* const type = Py_TYPE(value);
+    if (Py_IS_TYPE(key, &PyUnicode_Type) &&
+        (type == &PyUnicode_Type || type == &PyLong_Type || type == &PyBool_Type ||
+         type == &PyFloat_Type || value == Py_None)) {
+      // Writing these runs no Python code, so nothing can change the dict meanwhile.
+      write_key(key);
+      walk(value, depth + 1);
+    } else {
+      Py_INCREF(key);
+      Py_INCREF(value);
+      write_key(key);
+      walk(value, depth + 1);
+      Py_DECREF(key);
+      Py_DECREF(value);
+    }
     ++written;
   }
   for (; written < size; ++written) {
@@ -563,6 +630,21 @@ bool uuid_from_python(PyObject* value, Uuid& out) {
     Py_XDECREF(number);
     return false;
   }
+  // The 128-bit value straight into big-endian bytes: no temporary int objects.
+#if PY_VERSION_HEX >= 0x030D0000
+  const int failed = _PyLong_AsByteArray(reinterpret_cast<PyLongObject*>(number), out.data(),
+                                         out.size(), /*little_endian=*/0, /*is_signed=*/0,
+                                         /*with_exceptions=*/1);
+#else
+  const int failed = _PyLong_AsByteArray(reinterpret_cast<PyLongObject*>(number), out.data(),
+                                         out.size(), /*little_endian=*/0, /*is_signed=*/0);
+#endif
+  if (!failed) {
+    Py_DECREF(number);
+    return true;
+  }
+  // Not in [0, 2**128) (an odd UUID subclass): its low 128 bits, as before.
+  PyErr_Clear();
   const unsigned long long low = PyLong_AsUnsignedLongLongMask(number);
   PyObject* shift = PyLong_FromLong(64);
   PyObject* high_part = shift ? PyNumber_Rshift(number, shift) : nullptr;

@@ -41,25 +41,7 @@ class PyBridge {
   }
 
   py::object publish_event(py::handle event) {
-    const WalkerTypes& types = walker_types();
-    PyObject* object = event.ptr();
-    // A missing attribute takes its default; each lookup starts with no error set.
-    auto attribute = [object](PyObject* attr_name) {
-      PyObject* value = PyObject_GetAttr(object, attr_name);
-      if (!value) PyErr_Clear();
-      return value;
-    };
-    PyObject* name = attribute(types.name);
-    PyObject* content = attribute(types.content);
-    PyObject* id = attribute(types.id);
-    PyObject* timestamp = attribute(types.timestamp);
-    const Outcome outcome = publish_raw(name ? name : Py_None, content ? content : Py_None,
-                                        id ? id : Py_None, timestamp ? timestamp : Py_None);
-    Py_XDECREF(name);
-    Py_XDECREF(content);
-    Py_XDECREF(id);
-    Py_XDECREF(timestamp);
-    return outcome_object(outcome);
+    return outcome_object(publish_event_outcome(event.ptr()));
   }
 
   std::size_t flush(double timeout) {
@@ -145,10 +127,37 @@ class PyBridge {
 
   std::string instance() const { return bridge_->instance(); }
 
+  Outcome publish_event_outcome(PyObject* object) {
+    // Only the name before the filter: id, timestamp and content are read by
+    // PyContent::complete() for the events that pass.
+    PyObject* name = PyObject_GetAttr(object, walker_types().name);
+    if (!name) PyErr_Clear();
+    Py_ssize_t size = 0;
+    const char* utf8 = name && PyUnicode_Check(name) ? utf8_view(name, &size) : nullptr;
+    PyObject* name_text = nullptr;
+    if (!utf8) {
+      PyErr_Clear();
+      name_text = PyObject_Str(name ? name : Py_None);
+      utf8 = name_text ? PyUnicode_AsUTF8AndSize(name_text, &size) : nullptr;
+      if (!utf8) {
+        PyErr_Clear();
+        utf8 = "";
+        size = 0;
+      }
+    }
+    PyContent source(PyContent::FromEvent{}, object, &key_segments_, &key_cache_);
+    const Outcome outcome = bridge_->publish(
+        std::string_view(utf8, static_cast<std::size_t>(size)), EventMeta{}, source);
+    Py_XDECREF(name_text);
+    Py_XDECREF(name);
+    if (PyErr_Occurred()) PyErr_Clear();
+    return outcome;
+  }
+
  private:
   Outcome publish_raw(PyObject* name, PyObject* content, PyObject* id, PyObject* timestamp) {
     Py_ssize_t size = 0;
-    const char* utf8 = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &size) : nullptr;
+    const char* utf8 = PyUnicode_Check(name) ? utf8_view(name, &size) : nullptr;
     PyObject* name_text = nullptr;
     if (!utf8) {
       PyErr_Clear();
@@ -169,7 +178,7 @@ class PyBridge {
       std::int64_t us = 0;
       if (timestamp_from_python(timestamp, us)) meta.timestamp_us = us;
     }
-    PyContent source(content, &key_segments_);
+    PyContent source(content, &key_segments_, &key_cache_);
     const Outcome outcome =
         bridge_->publish(std::string_view(utf8, static_cast<std::size_t>(size)), meta, source);
     Py_XDECREF(name_text);
@@ -179,7 +188,36 @@ class PyBridge {
 
   std::unique_ptr<Bridge> bridge_;
   KeySegments key_segments_;
+  KeyCache key_cache_;
 };
+
+// publish_event as a plain METH_O CPython function whose self is a capsule holding the
+// PyBridge (and a reference to its Python object): pybind11's generic dispatcher costs
+// about 900 instructions per call, more than a whole filtered event.
+PyObject* publish_event_fast(PyObject* capsule, PyObject* event) {
+  auto* bridge = static_cast<PyBridge*>(PyCapsule_GetPointer(capsule, "event_bridge.PyBridge"));
+  if (!bridge) return nullptr;
+  PyObject* outcome = g_outcomes[static_cast<int>(bridge->publish_event_outcome(event))];
+  Py_INCREF(outcome);
+  return outcome;
+}
+
+PyMethodDef g_publish_event_def = {"publish_event", publish_event_fast, METH_O,
+                                   "publish_event(event) -> outcome str; never raises."};
+
+py::object make_publish_event(py::object self) {
+  PyBridge& bridge = self.cast<PyBridge&>();
+  PyObject* capsule = PyCapsule_New(&bridge, "event_bridge.PyBridge", [](PyObject* cap) {
+    Py_XDECREF(static_cast<PyObject*>(PyCapsule_GetContext(cap)));
+  });
+  if (!capsule) throw py::error_already_set();
+  Py_INCREF(self.ptr());
+  PyCapsule_SetContext(capsule, self.ptr());
+  PyObject* function = PyCFunction_New(&g_publish_event_def, capsule);
+  Py_DECREF(capsule);
+  if (!function) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(function);
+}
 
 }  // namespace
 
@@ -197,6 +235,7 @@ void register_bridge(py::module_& m) {
       .def("publish", &PyBridge::publish, py::arg("name"), py::arg("content"),
            py::arg("id") = py::none(), py::arg("timestamp") = py::none())
       .def("publish_event", &PyBridge::publish_event, py::arg("event"))
+      .def_property_readonly("publish_event_fast", &make_publish_event)
       .def("flush", &PyBridge::flush, py::arg("timeout"))
       .def("close", &PyBridge::close, py::arg("timeout"))
       .def_property_readonly("closed", &PyBridge::closed)

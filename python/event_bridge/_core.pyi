@@ -1,6 +1,6 @@
 """Type stubs of the native module event_bridge._core (use the event_bridge package)."""
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 class ConfigError(ValueError):
     field: str
@@ -14,6 +14,9 @@ class Bridge:
     def __init__(self, config: dict[str, Any]) -> None: ...
     def publish(self, name: str, content: Any, id: Any = None, timestamp: Any = None) -> str: ...
     def publish_event(self, event: Any) -> str: ...
+    @property
+    def publish_event_fast(self) -> Callable[[Any], str]:
+        """publish_event bound as a plain C function (no pybind11 dispatch per call)."""
     def flush(self, timeout: float) -> int: ...
     def close(self, timeout: float) -> int: ...
     @property

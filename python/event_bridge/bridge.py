@@ -39,7 +39,7 @@ class Bridge:
         self._core = _core.Bridge(self.config.to_core_dict())
         # The per-event entry points are the native methods themselves: no Python frame.
         self.publish = self._core.publish
-        self.publish_event = self._core.publish_event
+        self.publish_event = self._core.publish_event_fast
         with _open_lock:
             _open_bridges.add(self)
 

@@ -116,6 +116,16 @@ void MsgpackWriter::binary(const void* data, std::size_t size) {
 
 void MsgpackWriter::big_integer(std::string_view decimal) { write_bytes(decimal, true); }
 
+bool MsgpackWriter::encode_key(std::string_view key, char* out, std::size_t max_size,
+                               std::size_t& size) const {
+  // fixstr keys only (under 32 bytes): the header is one byte.
+  if (key.size() >= 32 || key.size() + 1 > max_size) return false;
+  out[0] = static_cast<char>(0xa0 | key.size());
+  std::memcpy(out + 1, key.data(), key.size());
+  size = key.size() + 1;
+  return true;
+}
+
 void MsgpackWriter::write_bytes(std::string_view bytes, bool is_str) {
   // The same headers packer::pack_str / pack_bin write (fixstr, str8/16/32, bin8/16/32),
   // with the body, behind a single capacity check.

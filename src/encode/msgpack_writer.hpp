@@ -68,6 +68,13 @@ class MsgpackWriter final : public Writer {
   void string(std::string_view value) override;
   void binary(const void* data, std::size_t size) override;
   void big_integer(std::string_view decimal) override;
+  bool encode_key(std::string_view key, char* out, std::size_t max_size,
+                  std::size_t& size) const override;
+  void key_bytes(std::string_view encoded) override {
+    char* out = buffer_.room(kKeyBlock);
+    std::memcpy(out, encoded.data(), kKeyBlock);
+    buffer_.commit(encoded.size());
+  }
 
   std::string_view view() const override { return {buffer_.data(), buffer_.size()}; }
   std::size_t size() const override { return buffer_.size(); }

@@ -107,9 +107,11 @@ Outcome Bridge::publish(std::string_view name, const EventMeta& meta, ContentSou
     return Outcome::kFiltered;
   }
 
+  EventMeta completed = meta;
+  content.complete(completed);
   EnvelopeFields fields;
-  fields.id = meta.id ? *meta.id : random_uuid();
-  fields.timestamp_us = meta.timestamp_us ? *meta.timestamp_us : now_us();
+  fields.id = completed.id ? *completed.id : random_uuid();
+  fields.timestamp_us = completed.timestamp_us ? *completed.timestamp_us : now_us();
   fields.name = name;
   fields.instance = instance_;
   fields.source = source_;
@@ -319,7 +321,10 @@ bool Bridge::drain_once() {
     }
     batch_records_.store(0, std::memory_order_release);
   } else {
-    holding_back_.store(false, std::memory_order_relaxed);
+    // Stored only on a change: the publishing thread reads it for every event.
+    if (holding_back_.load(std::memory_order_relaxed)) {
+      holding_back_.store(false, std::memory_order_relaxed);
+    }
     std::lock_guard<std::mutex> lock(mutex_);
     batch_records_.store(0, std::memory_order_release);
   }

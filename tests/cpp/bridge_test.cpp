@@ -788,5 +788,54 @@ TEST_F(BridgeTest, ConcurrentPublishersGetUniqueContiguousSeqs) {
   EXPECT_EQ(stats.produced, 2 * kEvents);
 }
 
+// Records which calls publish() made, to check that a source is completed (its id,
+// timestamp and content read) only for events that pass the filter.
+class CompletingContent final : public ContentSource {
+ public:
+  void write(Writer& writer, int, NormalizationCounters&) override {
+    calls.push_back("write");
+    writer.begin_map(1);
+    writer.key("id");
+    writer.string("link-1");
+    writer.end_map();
+  }
+  bool find_key(const std::vector<KeyPath>&, std::string& key) override {
+    calls.push_back("find_key");
+    key = "link-1";
+    return true;
+  }
+  void complete(EventMeta& meta) override {
+    calls.push_back("complete");
+    meta.id = Uuid{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    meta.timestamp_us = 1764072000123456;
+  }
+  std::vector<std::string> calls;
+};
+
+TEST_F(BridgeTest, OnlyEventsThatPassAreCompletedAndCompletionGivesIdAndTimestamp) {
+  Config config = test_config();
+  config.deny = {"kytos/of_core\\..*"};
+  auto bridge = start(config);
+  CompletingContent filtered, passing;
+  EXPECT_EQ(bridge->publish("kytos/of_core.flow_stats.received", EventMeta{}, filtered),
+            Outcome::kFiltered);
+  EXPECT_TRUE(filtered.calls.empty());
+  ASSERT_EQ(bridge->publish(kName, EventMeta{}, passing), Outcome::kAccepted);
+  EXPECT_THAT(passing.calls, ElementsAre("complete", "write", "find_key"));
+  ASSERT_EQ(bridge->flush(3000), 0u);
+  const Envelope envelope = open_envelope(broker_->records().at(0).payload);
+  EXPECT_EQ(envelope.id, "01020304-0506-0708-090a-0b0c0d0e0f10");
+  EXPECT_EQ(envelope.timestamp, "2025-11-25T12:00:00.123456Z");
+  EXPECT_EQ(broker_->records().at(0).key, "link-1");
+  bridge->close(0);
+  CompletingContent after_close;
+  EXPECT_EQ(bridge->publish(kName, EventMeta{}, after_close), Outcome::kClosed);
+  EXPECT_TRUE(after_close.calls.empty());
+  const Stats stats = bridge->stats();
+  EXPECT_EQ(stats.received, 3u);
+  EXPECT_EQ(stats.filtered, 1u);
+  EXPECT_EQ(stats.dropped_after_close, 1u);
+}
+
 }  // namespace
 }  // namespace event_bridge

@@ -10,6 +10,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "event_bridge/envelope.hpp"
 #include "event_bridge/errors.hpp"
@@ -664,6 +665,45 @@ TEST(MakeWriter, PicksTheFormat) {
   json->boolean(true);
   EXPECT_EQ(msgpack->view(), "\xc3");
   EXPECT_EQ(json->view(), "true");
+}
+
+// A cached key (encode_key once, key_bytes after) must give exactly the bytes key() gives,
+// wherever it lands in the buffer (also across its growth).
+TEST(KeyCaching, CachedKeysWriteTheSameBytesAsKey) {
+  for (Format format : {Format::kMsgpack, Format::kJson}) {
+    auto plain = make_writer(format);
+    auto cached = make_writer(format);
+    std::vector<std::string> keys;
+    for (std::size_t size = 0; size < 48; ++size) keys.push_back(std::string(size, 'k'));
+    keys.push_back("caf\xc3\xa9");
+    keys.push_back(std::string("nul\0inside", 10));
+    std::size_t cached_count = 0;
+    constexpr int kRounds = 400;
+    plain->begin_map(keys.size() * kRounds);
+    cached->begin_map(keys.size() * kRounds);
+    for (int round = 0; round < kRounds; ++round) {
+      for (const std::string& key : keys) {
+        plain->key(key);
+        plain->int64(round);
+        char block[Writer::kKeyBlock];
+        std::size_t size = 0;
+        if (cached->encode_key(key, block, sizeof(block), size)) {
+          ASSERT_LE(size, sizeof(block));
+          cached->key_bytes(std::string_view(block, size));
+          ++cached_count;
+        } else {
+          cached->key(key);
+        }
+        cached->int64(round);
+      }
+    }
+    plain->end_map();
+    cached->end_map();
+    EXPECT_EQ(plain->view(), cached->view()) << to_string(format);
+    if (format == Format::kMsgpack) {
+      EXPECT_EQ(cached_count, 34u * kRounds);  // the fixstr keys
+    }
+  }
 }
 
 }  // namespace
