@@ -11,6 +11,8 @@
 
 namespace event_bridge {
 
+class MessageBuffer;
+
 // Not thread-safe: one Writer per thread. Maps and arrays announce their size up
 // front (MessagePack needs it); the caller must then write exactly that many entries
 // (a map entry is key() followed by one value).
@@ -38,18 +40,10 @@ class Writer {
   // no such integer: a decimal string. JSON: a bare number.
   virtual void big_integer(std::string_view decimal) = 0;
 
-  // Optional key caching. A writer that supports it returns true and sets `out` to the
-  // bytes key(key) would write (when they fit in max_size); key_bytes(out) later writes
-  // the same key again without encoding it. The default supports none.
-  virtual bool encode_key(std::string_view key, char* out, std::size_t max_size,
-                          std::size_t& size) const {
-    (void)key, (void)out, (void)max_size, (void)size;
-    return false;
-  }
-  // `encoded` must point to kKeyBlock readable bytes (its size may be less): the key is
-  // copied as one fixed-size block, with no library call.
-  static constexpr std::size_t kKeyBlock = 40;
-  virtual void key_bytes(std::string_view encoded) { (void)encoded; }
+  // The MessagePack buffer this writer writes to, for callers that write the common
+  // value kinds directly with the inline encoders of msgpack_buffer.hpp (same bytes,
+  // no virtual call); nullptr for other formats. Direct writes and calls may be mixed.
+  virtual MessageBuffer* msgpack_buffer() { return nullptr; }
 
   // The encoded bytes so far; valid until the next call.
   virtual std::string_view view() const = 0;

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "event_bridge/msgpack_buffer.hpp"
+
 namespace event_bridge::python {
 
 namespace {
@@ -121,6 +123,7 @@ void PyContent::complete(EventMeta& meta) {
 
 void PyContent::write(Writer& writer, int max_depth, NormalizationCounters& counters) {
   writer_ = &writer;
+  direct_ = writer.msgpack_buffer();
   counters_ = &counters;
   max_depth_ = max_depth;
   stack_.clear();
@@ -144,7 +147,12 @@ void PyContent::write_str(PyObject* str) {
   Py_ssize_t size = 0;
   const char* utf8 = utf8_view(str, &size);
   if (utf8) {
-    writer_->string(std::string_view(utf8, static_cast<std::size_t>(size)));
+    const std::string_view text(utf8, static_cast<std::size_t>(size));
+    if (direct_) {
+      msgpack_out::str(*direct_, text);
+    } else {
+      writer_->string(text);
+    }
     return;
   }
   // Lone surrogates have no UTF-8: escape them instead of failing.
@@ -213,10 +221,10 @@ KeyCache::~KeyCache() {
   for (Slot& slot : slots_) Py_XDECREF(slot.key);
 }
 
-bool KeyCache::write(PyObject* key, Writer& writer) {
-  Slot& slot = slots_[(reinterpret_cast<std::uintptr_t>(key) >> 4) & (kSlots - 1)];
-  if (slot.key == key) {
-    writer.key_bytes(std::string_view(slot.bytes, slot.size));
+bool KeyCache::write(PyObject* key, MessageBuffer& out) {
+  Slot* const set = set_of(key);
+  if (const Slot* hit = find(key)) {
+    msgpack_out::key_block(out, hit->bytes, hit->size);
     return true;
   }
   if (!PyUnicode_CheckExact(key) || !PyUnicode_IS_COMPACT_ASCII(key)) return false;
@@ -224,23 +232,31 @@ bool KeyCache::write(PyObject* key, Writer& writer) {
                               static_cast<std::size_t>(PyUnicode_GET_LENGTH(key)));
   std::size_t size = 0;
   char bytes[kMaxBytes];
-  if (!writer.encode_key(text, bytes, kMaxBytes, size)) return false;
+  if (!msgpack_out::encode_key(text, bytes, size)) return false;
+  // A free way first; else the second way is replaced and the first stays.
+  Slot& slot = set[0].key == nullptr ? set[0] : set[1];
   Py_INCREF(key);
-  Py_XDECREF(slot.key);
+  PyObject* const evicted = slot.key;
   slot.key = key;
   slot.size = static_cast<std::uint8_t>(size);
   std::memcpy(slot.bytes, bytes, size);
-  writer.key_bytes(std::string_view(slot.bytes, slot.size));
+  Py_XDECREF(evicted);  // a str: its deallocation runs no Python code
+  msgpack_out::key_block(out, slot.bytes, slot.size);
   return true;
 }
 
-void PyContent::write_key(PyObject* key) {
-  if (key_cache_ && key_cache_->write(key, *writer_)) return;
+void PyContent::write_key_slow(PyObject* key) {
+  if (direct_ && key_cache_ && key_cache_->write(key, *direct_)) return;
   if (PyUnicode_Check(key)) {
     Py_ssize_t size = 0;
     const char* utf8 = utf8_view(key, &size);
     if (utf8) {
-      writer_->key(std::string_view(utf8, static_cast<std::size_t>(size)));
+      const std::string_view text(utf8, static_cast<std::size_t>(size));
+      if (direct_) {
+        msgpack_out::str(*direct_, text);  // a MessagePack key is a str
+      } else {
+        writer_->key(text);
+      }
       return;
     }
     PyErr_Clear();
@@ -272,7 +288,11 @@ void PyContent::walk_dict(PyObject* dict, int depth) {
   // Python code reached through as_dict() may change the dict while it is walked:
   // hold references, and write exactly the announced number of entries.
   const Py_ssize_t size = PyDict_Size(dict);
-  writer_->begin_map(static_cast<std::size_t>(size));
+  if (direct_) {
+    msgpack_out::map(*direct_, static_cast<std::size_t>(size));
+  } else {
+    writer_->begin_map(static_cast<std::size_t>(size));
+  }
   Py_ssize_t position = 0, written = 0;
   PyObject *key = nullptr, *value = nullptr;
   while (written < size && PyDict_Next(dict, &position, &key, &value)) {
@@ -297,7 +317,7 @@ void PyContent::walk_dict(PyObject* dict, int depth) {
     writer_->key("<removed while encoding " + std::to_string(written) + ">");
     writer_->null();
   }
-  writer_->end_map();
+  if (!direct_) writer_->end_map();  // nothing to write in MessagePack
   leave();
 }
 
@@ -306,7 +326,11 @@ void PyContent::walk_sequence(PyObject* sequence, int depth) {
   const bool is_list = PyList_Check(sequence);
   if (is_list && !enter(sequence)) return;
   const Py_ssize_t size = is_list ? PyList_GET_SIZE(sequence) : PyTuple_GET_SIZE(sequence);
-  writer_->begin_array(static_cast<std::size_t>(size));
+  if (direct_) {
+    msgpack_out::array(*direct_, static_cast<std::size_t>(size));
+  } else {
+    writer_->begin_array(static_cast<std::size_t>(size));
+  }
   for (Py_ssize_t i = 0; i < size; ++i) {
     if (is_list && i >= PyList_GET_SIZE(sequence)) {
       writer_->null();
@@ -317,7 +341,7 @@ void PyContent::walk_sequence(PyObject* sequence, int depth) {
     walk(item, depth + 1);
     Py_DECREF(item);
   }
-  writer_->end_array();
+  if (!direct_) writer_->end_array();  // nothing to write in MessagePack
   if (is_list) leave();
 }
 
@@ -351,9 +375,17 @@ void PyContent::walk(PyObject* value, int depth) {
   } else if (type == &PyLong_Type) {
     write_int(value);
   } else if (type == &PyBool_Type) {
-    writer_->boolean(value == Py_True);
+    if (direct_) {
+      msgpack_out::boolean(*direct_, value == Py_True);
+    } else {
+      writer_->boolean(value == Py_True);
+    }
   } else if (value == Py_None) {
-    writer_->null();
+    if (direct_) {
+      msgpack_out::nil(*direct_);
+    } else {
+      writer_->null();
+    }
   } else if (type == &PyFloat_Type) {
     writer_->float64(PyFloat_AS_DOUBLE(value));
   } else if (type == &PyList_Type || type == &PyTuple_Type) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "event_bridge/bridge.hpp"
+#include "event_bridge/msgpack_buffer.hpp"
 
 namespace event_bridge::python {
 
@@ -44,26 +45,41 @@ class KeySegments {
   const Paths* last_value_ = nullptr;
 };
 
-// Encoded dict keys by str object, for writers that support key caching: event content
-// repeats the same few dozen keys. Direct-mapped; holds a reference to each cached key,
+// Encoded dict keys by str object, for MessagePack writers: event content
+// repeats the same few dozen keys. Two-way set-associative; holds a reference to each cached key,
 // so an address is never reused while cached. Used under the GIL only.
 class KeyCache {
  public:
-  static constexpr std::size_t kSlots = 512;
-  static constexpr std::size_t kMaxBytes = Writer::kKeyBlock;
+  static constexpr unsigned kSetBits = 8;
+  static constexpr std::size_t kSlots = 2u << kSetBits;  // 256 sets of 2
+  static constexpr std::size_t kMaxBytes = msgpack_out::kKeyBlock;
   KeyCache() = default;
   ~KeyCache();
   KeyCache(const KeyCache&) = delete;
   KeyCache& operator=(const KeyCache&) = delete;
-  // Writes an exact, ASCII str key; false when the caller must write it itself.
-  bool write(PyObject* key, Writer& writer);
-
- private:
   struct Slot {
     PyObject* key = nullptr;
     std::uint8_t size = 0;
     char bytes[kMaxBytes];
   };
+  // The cached encoding of `key`, or nullptr. Inline: the walker's common case.
+  const Slot* find(PyObject* key) const {
+    const Slot* const set = set_of(key);
+    if (set[0].key == key) return &set[0];
+    if (set[1].key == key) return &set[1];
+    return nullptr;
+  }
+  // Caches and writes an exact, ASCII str key in MessagePack; false when the caller must
+  // write it.
+  bool write(PyObject* key, MessageBuffer& out);
+
+ private:
+  // Two ways per set, so that two hot keys whose addresses share a set do not evict each
+  // other on every event; the multiplier spreads the address bits over the set index.
+  Slot* set_of(PyObject* key) const {
+    const std::uintptr_t hash = reinterpret_cast<std::uintptr_t>(key) * 0x9E3779B97F4A7C15ULL;
+    return const_cast<Slot*>(&slots_[(hash >> (64 - kSetBits)) * 2]);
+  }
   Slot slots_[kSlots];
 };
 
@@ -90,7 +106,16 @@ class PyContent final : public ContentSource {
   void walk_sequence(PyObject* sequence, int depth);
   void walk_set(PyObject* set, int depth);
   void walk_dataclass(PyObject* value, int depth);
-  void write_key(PyObject* key);
+  void write_key(PyObject* key) {
+    if (direct_ && key_cache_) {
+      if (const KeyCache::Slot* slot = key_cache_->find(key)) {
+        msgpack_out::key_block(*direct_, slot->bytes, slot->size);
+        return;
+      }
+    }
+    write_key_slow(key);
+  }
+  void write_key_slow(PyObject* key);
   void write_str(PyObject* str);
   void write_int(PyObject* value);
   void write_repr(PyObject* value);
@@ -103,6 +128,7 @@ class PyContent final : public ContentSource {
   PyObject* event_ = nullptr;
   PyObject* owned_content_ = nullptr;
   Writer* writer_ = nullptr;
+  MessageBuffer* direct_ = nullptr;  // writer_'s MessagePack buffer, written directly
   NormalizationCounters* counters_ = nullptr;
   int max_depth_ = 64;
   std::vector<PyObject*> stack_;  // containers being walked, for cycle detection

@@ -197,9 +197,16 @@ class PyBridge {
 PyObject* publish_event_fast(PyObject* capsule, PyObject* event) {
   auto* bridge = static_cast<PyBridge*>(PyCapsule_GetPointer(capsule, "event_bridge.PyBridge"));
   if (!bridge) return nullptr;
-  PyObject* outcome = g_outcomes[static_cast<int>(bridge->publish_event_outcome(event))];
-  Py_INCREF(outcome);
-  return outcome;
+  try {
+    PyObject* outcome = g_outcomes[static_cast<int>(bridge->publish_event_outcome(event))];
+    Py_INCREF(outcome);
+    return outcome;
+  } catch (...) {
+    // What pybind11 would have raised (MemoryError, ValueError, ...): no C++ exception
+    // may cross into the interpreter.
+    py::detail::try_translate_exceptions();
+    return nullptr;
+  }
 }
 
 PyMethodDef g_publish_event_def = {"publish_event", publish_event_fast, METH_O,

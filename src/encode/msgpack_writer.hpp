@@ -6,43 +6,10 @@
 
 #include <cstring>
 
+#include "event_bridge/msgpack_buffer.hpp"
 #include "event_bridge/writer.hpp"
 
 namespace event_bridge {
-
-// The packer's output stream: a growable byte buffer whose clear() keeps the capacity,
-// with room-then-commit access so that a header and a short body cost one capacity check
-// and no library call. Not copyable.
-class MessageBuffer {
- public:
-  explicit MessageBuffer(std::size_t capacity);
-  ~MessageBuffer();
-  MessageBuffer(const MessageBuffer&) = delete;
-  MessageBuffer& operator=(const MessageBuffer&) = delete;
-
-  // What msgpack::packer calls.
-  void write(const char* data, std::size_t size) {
-    std::memcpy(room(size), data, size);
-    size_ += size;
-  }
-  // A pointer to at least `size` writable bytes after the content; commit() adds them.
-  char* room(std::size_t size) {
-    if (size > capacity_ - size_) [[unlikely]] grow(size);
-    return data_ + size_;
-  }
-  void commit(std::size_t size) { size_ += size; }
-
-  const char* data() const { return data_; }
-  std::size_t size() const { return size_; }
-  void clear() { size_ = 0; }
-
- private:
-  void grow(std::size_t extra);
-
-  char* data_;
-  std::size_t size_ = 0;
-  std::size_t capacity_;
-};
 
 // Integers take their smallest encoding, floats are always float 64 (even integral
 // ones), big integers are str (their decimal text), binary is bin. Sizes above 2^32-1
@@ -68,22 +35,13 @@ class MsgpackWriter final : public Writer {
   void string(std::string_view value) override;
   void binary(const void* data, std::size_t size) override;
   void big_integer(std::string_view decimal) override;
-  bool encode_key(std::string_view key, char* out, std::size_t max_size,
-                  std::size_t& size) const override;
-  void key_bytes(std::string_view encoded) override {
-    char* out = buffer_.room(kKeyBlock);
-    std::memcpy(out, encoded.data(), kKeyBlock);
-    buffer_.commit(encoded.size());
-  }
+  MessageBuffer* msgpack_buffer() override { return &buffer_; }
 
   std::string_view view() const override { return {buffer_.data(), buffer_.size()}; }
   std::size_t size() const override { return buffer_.size(); }
   void clear() override { buffer_.clear(); }
 
  private:
-  // str or bin: header then bytes.
-  void write_bytes(std::string_view bytes, bool is_str);
-
   MessageBuffer buffer_;
   msgpack::packer<MessageBuffer> packer_;
 };

@@ -14,6 +14,7 @@
 
 #include "event_bridge/envelope.hpp"
 #include "event_bridge/errors.hpp"
+#include "event_bridge/msgpack_buffer.hpp"
 #include "event_bridge/writer.hpp"
 
 namespace event_bridge {
@@ -667,41 +668,45 @@ TEST(MakeWriter, PicksTheFormat) {
   EXPECT_EQ(json->view(), "true");
 }
 
-// A cached key (encode_key once, key_bytes after) must give exactly the bytes key() gives,
-// wherever it lands in the buffer (also across its growth).
-TEST(KeyCaching, CachedKeysWriteTheSameBytesAsKey) {
-  for (Format format : {Format::kMsgpack, Format::kJson}) {
-    auto plain = make_writer(format);
-    auto cached = make_writer(format);
-    std::vector<std::string> keys;
-    for (std::size_t size = 0; size < 48; ++size) keys.push_back(std::string(size, 'k'));
-    keys.push_back("caf\xc3\xa9");
-    keys.push_back(std::string("nul\0inside", 10));
-    std::size_t cached_count = 0;
-    constexpr int kRounds = 400;
-    plain->begin_map(keys.size() * kRounds);
-    cached->begin_map(keys.size() * kRounds);
-    for (int round = 0; round < kRounds; ++round) {
-      for (const std::string& key : keys) {
-        plain->key(key);
-        plain->int64(round);
-        char block[Writer::kKeyBlock];
-        std::size_t size = 0;
-        if (cached->encode_key(key, block, sizeof(block), size)) {
-          ASSERT_LE(size, sizeof(block));
-          cached->key_bytes(std::string_view(block, size));
-          ++cached_count;
-        } else {
-          cached->key(key);
-        }
-        cached->int64(round);
+// The inline encoders the content walker writes with (msgpack_buffer.hpp) give exactly
+// the bytes of the MsgpackWriter calls, mixed in one buffer, across its growth and at
+// every header boundary; a cached key block gives the bytes of key().
+TEST(MsgpackDirect, DirectWritesGiveTheBytesOfWriterCalls) {
+  auto plain = make_writer(Format::kMsgpack);
+  auto mixed = make_writer(Format::kMsgpack);
+  ASSERT_NE(mixed->msgpack_buffer(), nullptr);
+  EXPECT_EQ(make_writer(Format::kJson)->msgpack_buffer(), nullptr);
+  MessageBuffer& direct = *mixed->msgpack_buffer();
+  const std::vector<std::size_t> sizes = {0, 1, 15, 16, 31, 32, 40, 255, 256, 65535, 65536, 70000};
+  for (int round = 0; round < 3; ++round) {
+    for (std::size_t size : sizes) {
+      const std::string text(size, static_cast<char>('a' + round));
+      plain->begin_map(size);
+      msgpack_out::map(direct, size);
+      plain->begin_array(size);
+      msgpack_out::array(direct, size);
+      plain->string(text);
+      msgpack_out::str(direct, text);
+      plain->key(text);
+      char block[msgpack_out::kKeyBlock];
+      std::size_t encoded = 0;
+      if (msgpack_out::encode_key(text, block, encoded)) {
+        EXPECT_LT(size, 32u);
+        EXPECT_EQ(encoded, size + 1);
+        msgpack_out::key_block(direct, block, encoded);
+      } else {
+        EXPECT_GE(size, 32u);
+        mixed->key(text);
       }
-    }
-    plain->end_map();
-    cached->end_map();
-    EXPECT_EQ(plain->view(), cached->view()) << to_string(format);
-    if (format == Format::kMsgpack) {
-      EXPECT_EQ(cached_count, 34u * kRounds);  // the fixstr keys
+      plain->binary(text.data(), text.size());
+      msgpack_out::bytes(direct, text, false);
+      plain->null();
+      msgpack_out::nil(direct);
+      plain->boolean(round % 2 == 0);
+      msgpack_out::boolean(direct, round % 2 == 0);
+      plain->int64(-static_cast<std::int64_t>(size));  // the writer's own calls in between
+      mixed->int64(-static_cast<std::int64_t>(size));
+      ASSERT_EQ(plain->view(), mixed->view()) << "size " << size;
     }
   }
 }
