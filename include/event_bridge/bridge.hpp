@@ -144,6 +144,9 @@ class Bridge {
     std::uint32_t next_topic = 0;   // index into decision->topics
     std::int32_t retry_topic = -1;  // >= 0: a retry of one record to this topic index
   };
+  // The envelope head; MessagePack's constant parts (map header, version, instance,
+  // source) come pre-encoded from head_prefix_ and head_suffix_.
+  void write_head(Writer& writer, const EnvelopeFields& fields) const;
   void service_loop();
   bool drain_once();
   bool produce_entry(Entry& entry);
@@ -161,6 +164,8 @@ class Bridge {
   std::unique_ptr<Transport> transport_;
   std::string instance_;
   std::string source_;
+  std::string head_prefix_;  // {8 entries, "version": 1, "id"
+  std::string head_suffix_;  // "instance": ..., "source": ..., "content"
   TopicSpec topic_spec_;
 
   // Front buffer.

@@ -8,6 +8,7 @@
 
 #include "core/logging.hpp"
 #include "event_bridge/errors.hpp"
+#include "event_bridge/msgpack_buffer.hpp"
 
 namespace event_bridge {
 
@@ -84,6 +85,22 @@ Bridge::Bridge(Config config, std::unique_ptr<Transport> transport)
   topic_spec_.partitions = config_.topic_partitions;
   topic_spec_.replication_factor = config_.topic_replication_factor;
   topic_spec_.config = config_.topic_config;
+  {
+    // The same calls write_envelope_head makes, so the bytes are the same.
+    auto writer = make_writer(Format::kMsgpack);
+    writer->begin_map(kEnvelopeFields);
+    writer->key("version");
+    writer->int64(kEnvelopeVersion);
+    writer->key("id");
+    head_prefix_.assign(writer->view());
+    writer->clear();
+    writer->key("instance");
+    writer->string(instance_);
+    writer->key("source");
+    writer->string(source_);
+    writer->key("content");
+    head_suffix_.assign(writer->view());
+  }
   transport_->set_delivery_handler([this](const DeliveryReport& report) { on_delivery(report); });
   service_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "eb-service");  // visible in /proc, top, gdb
@@ -94,6 +111,28 @@ Bridge::Bridge(Config config, std::unique_ptr<Transport> transport)
 }
 
 Bridge::~Bridge() { close(0); }
+
+void Bridge::write_head(Writer& writer, const EnvelopeFields& fields) const {
+  MessageBuffer* const out = writer.msgpack_buffer();
+  if (out == nullptr) return write_envelope_head(writer, fields);
+  const auto append = [out](const std::string& bytes) {
+    std::memcpy(out->room(bytes.size()), bytes.data(), bytes.size());
+    out->commit(bytes.size());
+  };
+  char id[36];
+  format_uuid(fields.id, id);
+  char timestamp[27];
+  format_timestamp(fields.timestamp_us, timestamp);
+  append(head_prefix_);
+  msgpack_out::str(*out, std::string_view(id, sizeof id));
+  msgpack_out::str(*out, "name");
+  msgpack_out::str(*out, fields.name);
+  msgpack_out::str(*out, "timestamp");
+  msgpack_out::str(*out, std::string_view(timestamp, sizeof timestamp));
+  msgpack_out::str(*out, "seq");
+  writer.uint64(fields.seq);
+  append(head_suffix_);
+}
 
 Outcome Bridge::publish(std::string_view name, const EventMeta& meta, ContentSource& content) {
   received_.fetch_add(1, std::memory_order_relaxed);
@@ -119,7 +158,7 @@ Outcome Bridge::publish(std::string_view name, const EventMeta& meta, ContentSou
   fields.seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
 
   Writer& writer = thread_writer(config_.format);
-  write_envelope_head(writer, fields);
+  write_head(writer, fields);
   content.write(writer, config_.max_depth, normalization_);
   write_envelope_tail(writer);
   if (writer.size() > config_.max_message_bytes) {
@@ -128,7 +167,7 @@ Outcome Bridge::publish(std::string_view name, const EventMeta& meta, ContentSou
     log().warn("event {} seq {}: {} bytes encoded, over max_message_bytes {}; published a marker",
                name, fields.seq, size, config_.max_message_bytes);
     writer.clear();
-    write_envelope_head(writer, fields);
+    write_head(writer, fields);
     OversizeMarker marker(size, config_.max_message_bytes);
     marker.write(writer, config_.max_depth, normalization_);
     write_envelope_tail(writer);
@@ -233,7 +272,7 @@ void Bridge::publish_gap_if_due() {
   fields.source = source_;
   fields.seq = seq_.fetch_add(1, std::memory_order_relaxed) + 1;
   Writer& writer = thread_writer(config_.format);
-  write_envelope_head(writer, fields);
+  write_head(writer, fields);
   GapContent content(gap.from, gap.to, gap.count);
   content.write(writer, config_.max_depth, normalization_);
   write_envelope_tail(writer);

@@ -837,5 +837,32 @@ TEST_F(BridgeTest, OnlyEventsThatPassAreCompletedAndCompletionGivesIdAndTimestam
   EXPECT_EQ(stats.dropped_after_close, 1u);
 }
 
+// The bridge writes MessagePack's constant head parts from bytes encoded once: the
+// records must be byte for byte what write_envelope_head and the content give.
+TEST_P(BridgeFormatTest, RecordsAreByteForByteTheReferenceEnvelope) {
+  Config config = test_config(GetParam());
+  config.source_id = std::string(200, 's');  // a str8 header, not a fixstr
+  auto bridge = start(config);
+  CompletingContent content;
+  ASSERT_EQ(bridge->publish(kName, EventMeta{}, content), Outcome::kAccepted);
+  ASSERT_EQ(bridge->flush(3000), 0u);
+
+  auto writer = make_writer(GetParam());
+  EnvelopeFields fields;
+  fields.id = Uuid{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  fields.timestamp_us = 1764072000123456;
+  fields.seq = 1;
+  fields.name = kName;
+  fields.instance = bridge->instance();
+  fields.source = config.source_id;
+  write_envelope_head(*writer, fields);
+  CompletingContent reference;
+  NormalizationCounters counters;
+  reference.write(*writer, 64, counters);
+  write_envelope_tail(*writer);
+  ASSERT_EQ(broker_->records().size(), 2u);
+  for (const ProducedRecord& record : broker_->records()) EXPECT_EQ(record.payload, writer->view());
+}
+
 }  // namespace
 }  // namespace event_bridge
