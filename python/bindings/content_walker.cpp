@@ -302,7 +302,11 @@ void PyContent::walk_dict(PyObject* dict, int depth) {
          type == &PyFloat_Type || value == Py_None)) {
       // Writing these runs no Python code, so nothing can change the dict meanwhile.
       write_key(key);
-      walk(value, depth + 1);
+      if (type == &PyUnicode_Type && depth < max_depth_) {
+        write_str(value);  // what walk(value, depth + 1) does, without the dispatch
+      } else {
+        walk(value, depth + 1);
+      }
     } else {
       Py_INCREF(key);
       Py_INCREF(value);
@@ -663,6 +667,27 @@ bool uuid_from_python(PyObject* value, Uuid& out) {
     return false;
   }
   // The 128-bit value straight into big-endian bytes: no temporary int objects.
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000 && PYLONG_BITS_IN_DIGIT == 30
+  // 3.11's int is sign-and-size plus 30-bit digits (cpython/longintrepr.h): a UUID's
+  // 128 bits are at most 5 digits, read without the generic byte-by-byte conversion.
+  if (PyLong_CheckExact(number)) {
+    const Py_ssize_t ndigits = Py_SIZE(number);
+    const digit* digits = reinterpret_cast<PyLongObject*>(number)->ob_digit;
+    if (ndigits >= 0 && ndigits <= 5 && (ndigits < 5 || digits[4] < (1u << 8))) {
+      std::uint64_t high = 0, low = 0;
+      for (Py_ssize_t i = ndigits; i-- > 0;) {
+        high = (high << PyLong_SHIFT) | (low >> (64 - PyLong_SHIFT));
+        low = (low << PyLong_SHIFT) | digits[i];
+      }
+      Py_DECREF(number);
+      for (int i = 0; i < 8; ++i) {
+        out[i] = static_cast<std::uint8_t>(high >> (56 - 8 * i));
+        out[8 + i] = static_cast<std::uint8_t>(low >> (56 - 8 * i));
+      }
+      return true;
+    }
+  }
+#endif
 #if PY_VERSION_HEX >= 0x030D0000
   const int failed = _PyLong_AsByteArray(reinterpret_cast<PyLongObject*>(number), out.data(),
                                          out.size(), /*little_endian=*/0, /*is_signed=*/0,
