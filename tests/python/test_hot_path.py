@@ -291,3 +291,49 @@ def test_event_without_attributes_and_with_raising_attributes(cluster, bridge, t
     got = sorted((unpack(m.value()) for m in consume(cluster, topic, 2)), key=lambda e: e["seq"])
     assert [(e["name"], e["content"]) for e in got] == [("kytos/topology.link_up", None),
                                                        ("kytos/topology.link_down", None)]
+
+
+class Attributes:
+    def __init__(self, i):
+        self.a, self.b, self.c = i, str(i), [i]
+
+
+class Grower:
+    """Its as_dict() adds entries to the dict being walked (the table is resized)."""
+
+    def __init__(self):
+        self.parent = None
+
+    def as_dict(self):
+        for i in range(100):
+            self.parent[fresh(f"added-{i}")] = i
+        return {"grown": True}
+
+
+def test_every_kind_of_dict_table(cluster, bridge, topic):
+    holes = {fresh(f"h{i}"): i for i in range(40)}
+    for i in range(0, 40, 3):
+        del holes[f"h{i}"]
+    general = {1: "one", "two": 2, (3,): 3, None: "none"}
+    general_holes = {i: i for i in range(30)}
+    for i in range(0, 30, 4):
+        del general_holes[i]
+    objects = [Attributes(i) for i in range(3)]
+    split = [vars(o) for o in objects]  # instance dicts share their keys (split tables)
+    grower = Grower()
+    grown = {"before": 1, "g": grower, "after": 2}
+    grower.parent = grown
+    content = {"holes": holes, "general": general, "general_holes": general_holes,
+               "split": split, "grown": grown, "empty": {}}
+    event = Event("kytos/topology.switch.new", content)
+    assert bridge.publish_event(event) == "accepted"
+    assert bridge.flush(10) == 0
+    (message,) = consume(cluster, topic, 1)
+    got = unpack(message.value())["content"]
+    assert list(got["holes"].items()) == [(f"h{i}", i) for i in range(40) if i % 3]
+    assert got["general"] == {"1": "one", "two": 2, "(3,)": 3, "None": "none"}
+    assert list(got["general_holes"]) == [str(i) for i in range(30) if i % 4]
+    assert got["split"] == [{"a": i, "b": str(i), "c": [i]} for i in range(3)]
+    # The announced three entries, read as the dict is when each is reached.
+    assert got["grown"] == {"before": 1, "g": {"grown": True}, "after": 2}
+    assert got["empty"] == {}
