@@ -174,6 +174,7 @@ class Bridge {
   std::condition_variable drained_;
   std::deque<Entry> buffer_;
   std::size_t buffer_bytes_ = 0;
+  std::size_t buffer_records_ = 0;  // remaining_records() summed over buffer_
   bool service_sleeping_ = false;
   bool stopping_ = false;
   std::atomic<bool> holding_back_{false};

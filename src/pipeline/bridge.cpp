@@ -204,10 +204,12 @@ Outcome Bridge::enqueue(Entry&& entry, bool count_published) {
       // Also an event already on some of its topics: it misses the others.
       if (oldest.retry_topic < 0) note_drop_locked(oldest.seq);
       buffer_bytes_ -= oldest.payload.size() + oldest.key.size() + kEntryOverhead;
+      buffer_records_ -= remaining_records(oldest);
       buffer_.pop_front();
       ++dropped;
     }
     buffer_bytes_ += bytes;
+    buffer_records_ += remaining_records(entry);
     buffer_.push_back(std::move(entry));
     wake = service_sleeping_;
   }
@@ -310,9 +312,11 @@ void Bridge::service_loop() {
       last_work = Clock::now();
       continue;
     }
+    // Asked before taking the lock: the transport has locks of its own.
+    const bool acks_outstanding = transport_->in_flight() > 0;
     std::unique_lock<std::mutex> lock(mutex_);
     if (stopping_) break;
-    if (!buffer_.empty() || transport_->in_flight() > 0) {
+    if (!buffer_.empty() || acks_outstanding) {
       // Waiting on the broker (saturated, creating a topic, or acks outstanding):
       // serve delivery reports for a short while, then try again.
       lock.unlock();
@@ -331,18 +335,31 @@ void Bridge::service_loop() {
 }
 
 bool Bridge::drain_once() {
+  // The lock is held for as short a time as possible: a publisher (the Kytos event loop)
+  // that finds it taken waits, and on a busy machine the service thread can be preempted
+  // while holding it. In the common case the whole buffer is taken in O(1).
   std::deque<Entry> batch;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::size_t bytes = 0, records = 0;
-    while (!buffer_.empty() && batch.size() < kBatchEvents && bytes < kBatchBytes) {
-      Entry& front = buffer_.front();
-      const std::size_t size = front.payload.size() + front.key.size() + kEntryOverhead;
-      bytes += size;
-      buffer_bytes_ -= size;
-      records += remaining_records(front);
-      batch.push_back(std::move(front));
-      buffer_.pop_front();
+    std::size_t records = 0;
+    if (buffer_.size() <= kBatchEvents && buffer_bytes_ <= kBatchBytes) {
+      batch.swap(buffer_);
+      records = buffer_records_;
+      buffer_bytes_ = 0;
+      buffer_records_ = 0;
+    } else {  // a backlog: one batch of it
+      std::size_t bytes = 0;
+      while (!buffer_.empty() && batch.size() < kBatchEvents && bytes < kBatchBytes) {
+        Entry& front = buffer_.front();
+        const std::size_t size = front.payload.size() + front.key.size() + kEntryOverhead;
+        const std::size_t entry_records = remaining_records(front);
+        bytes += size;
+        buffer_bytes_ -= size;
+        buffer_records_ -= entry_records;
+        records += entry_records;
+        batch.push_back(std::move(front));
+        buffer_.pop_front();
+      }
     }
     // Published under the same lock that took the records out of the buffer, so
     // that undelivered() never misses them.
@@ -356,6 +373,7 @@ bool Bridge::drain_once() {
     std::lock_guard<std::mutex> lock(mutex_);
     for (std::size_t i = batch.size(); i-- > done;) {
       buffer_bytes_ += batch[i].payload.size() + batch[i].key.size() + kEntryOverhead;
+      buffer_records_ += remaining_records(batch[i]);
       buffer_.push_front(std::move(batch[i]));
     }
     batch_records_.store(0, std::memory_order_release);
@@ -364,7 +382,8 @@ bool Bridge::drain_once() {
     if (holding_back_.load(std::memory_order_relaxed)) {
       holding_back_.store(false, std::memory_order_relaxed);
     }
-    std::lock_guard<std::mutex> lock(mutex_);
+    // Every record of the batch is in the transport (in_flight) before this store, so
+    // undelivered() (acquire load, then in_flight) may count one twice, never miss it.
     batch_records_.store(0, std::memory_order_release);
   }
   return done > 0;
@@ -449,6 +468,7 @@ void Bridge::on_delivery(const DeliveryReport& report) {
   retried_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mutex_);
   buffer_bytes_ += retry.payload.size() + retry.key.size() + kEntryOverhead;
+  buffer_records_ += remaining_records(retry);
   buffer_.push_front(std::move(retry));
 }
 
@@ -470,7 +490,7 @@ std::size_t Bridge::undelivered() const {
   std::size_t records = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (const Entry& entry : buffer_) records += remaining_records(entry);
+    records = buffer_records_;  // O(1): flush() asks every 2 ms while publishers run
     if (gap_.count > 0) ++records;  // the gap record still to be published
     // Read under the lock that moves records between the buffer and the batch. A
     // record moves from the batch to the transport before the batch count is cleared,
@@ -505,9 +525,10 @@ std::size_t Bridge::close(int timeout_ms) {
   std::size_t left_in_buffer = 0;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (const Entry& entry : buffer_) left_in_buffer += remaining_records(entry);
+    left_in_buffer = buffer_records_;
     buffer_.clear();
     buffer_bytes_ = 0;
+    buffer_records_ = 0;
   }
   dropped_closed_.fetch_add(left_in_buffer, std::memory_order_relaxed);
   const std::uint64_t purged_before = dropped_closed_.load(std::memory_order_relaxed);
