@@ -33,7 +33,7 @@ py::object to_python(const Value& value) {
     py::object operator()(const ValueArray& v) const {
       py::list list(v.size());
       for (std::size_t i = 0; i < v.size(); ++i) list[i] = to_python(v[i]);
-      return std::move(list);
+      return list;
     }
     py::object operator()(const ValueMap& v) const {
       py::dict dict;
@@ -43,7 +43,7 @@ py::object to_python(const Value& value) {
         if (!text) throw py::error_already_set();
         dict[py::reinterpret_steal<py::object>(text)] = to_python(item);
       }
-      return std::move(dict);
+      return dict;
     }
   };
   return std::visit(Visitor{}, value.v);
