@@ -74,7 +74,7 @@ def run(bootstrap_servers: Optional[str] = None, *, seed: int = 1, switches: int
     routes = {name: bridge.route(name)["topics"] for name in {e.name for e in events}}
     host.stop()  # the NApp's shutdown(): flush, close, log what was delivered
     elapsed = time.perf_counter() - started
-    stats = napp._final_stats
+    stats = napp._stats()  # the closed bridge's counters
     left = stats["buffered_events"] + stats["in_flight"] + stats["dropped"]["closed"]
 
     topics = sorted({t for ts in routes.values() for t in ts})
