@@ -128,8 +128,10 @@ fi
 # Sanitizers and fuzzing (issue 4): ASan/UBSan on the C++ tests, TSan on the pipeline's
 # threading tests, libFuzzer on the decoder and encoders (scripts/sanitize.sh, ~4-5 min).
 log "sanitizers and fuzzing (scripts/sanitize.sh)"
-sanitize_lines=$(bash scripts/sanitize.sh 2>&1 | tee /dev/stderr |
-  grep -E '^sanitize-[a-z]+: [0-9]+ passed, [0-9]+ failed$' || true)
+# (tee to a file, not to /dev/stderr: reopening a log file through /dev/stderr truncates it.)
+bash scripts/sanitize.sh > build/sanitize.log 2>&1 || true
+cat build/sanitize.log
+sanitize_lines=$(grep -E '^sanitize-[a-z]+: [0-9]+ passed, [0-9]+ failed$' build/sanitize.log || true)
 if [ "$(printf '%s\n' "$sanitize_lines" | grep -c .)" != 3 ]; then record "sanitize" 0 1 0; fi
 while read -r tier passed _ fails _; do
   [ -n "$tier" ] && record "${tier%:}" "$passed" "$fails" 0

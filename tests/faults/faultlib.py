@@ -201,12 +201,12 @@ def create_topics(bootstrap: str, specs: Iterable[tuple], timeout: float = 30) -
 def prepare_topics(bootstrap: str, names: Iterable[str], partitions: int = 3,
                    replication_factor: int = 1, config: Optional[dict] = None) -> None:
     """Creates the topics a test's bridge will produce to and waits until every partition's
-    leader answers, BEFORE the bridge's first record. A bridge producing the first batches
-    to a partition whose leader is still being set up can lose a record that librdkafka then
-    reports delivered (its "implicit ack"): that bug has a deterministic test of its own
-    (test_fault8_slow_broker.py::test_a_batch_the_broker_refused_is_never_reported_delivered)
-    and must not make the other fault tests flaky. The bridge's own topic creation still
-    runs (and finds the topics there)."""
+    leader answers, BEFORE the bridge's first record, so that a test measures the fault it
+    injects rather than topic set-up. (With more than one request in flight, librdkafka
+    could report delivered a first record the leader being set up had refused: the
+    bridge's max.in.flight.requests.per.connection=1 default prevents it, proved by
+    test_fault8_slow_broker.py::test_a_batch_the_broker_refused_is_never_reported_delivered.)
+    The bridge's own topic creation still runs (and finds the topics there)."""
     create_topics(bootstrap, [(name, partitions, replication_factor, config or {})
                               for name in names])
 

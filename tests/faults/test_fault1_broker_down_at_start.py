@@ -87,21 +87,42 @@ def test_broker_down_at_start_everything_delivered_once_up(kafka, run_id):
     assert result.order_violations == [] and napp.order_violations == []
 
 
+def active_controller():
+    """The node that last became the active KRaft controller, from the nodes' logs."""
+    latest, node = "", None
+    for n in (1, 2, 3):
+        text = (HOME / f"node{n}" / "server.log").read_text(errors="replace")
+        for line in text.splitlines():
+            if f"[QuorumController id={n}] Becoming the active controller" in line:
+                if line[1:24] > latest:
+                    latest, node = line[1:24], n
+    return node
+
+
 def test_topics_are_created_as_configured_after_a_long_outage_at_start(kafka, run_id):
     """Deterministic: a 3-node cluster frozen with SIGSTOP while the bridge starts (down,
-    creation attempts time out every ~5 s); after 19 s node 1 alone resumes: it answers
+    creation attempts time out every ~5 s); after 19 s one broker that is not the active
+    controller resumes alone: it answers
     metadata (the connection is up) but without a quorum no topic can be created, so the
     next creation attempt fails, retriably; 8 s later the other two resume and creation can
     succeed. A bridge that gives creation its 3 attempts while the broker is up creates
     the topic as configured."""
     cluster = kafka(nodes=3)
+    # Every broker registered and serving metadata before the freeze.
+    prepare_topics(cluster.bootstrap, [f"{run_id}.settle"], partitions=3, replication_factor=3)
     pids = {n: int((HOME / f"node{n}" / "pid").read_text()) for n in (1, 2, 3)}
+    # The node resumed first must not be the active KRaft controller: resumed alone without
+    # a quorum, the controller resigns and fences the brokers, its own included, and then
+    # answers no metadata. Any other node keeps serving metadata from its cache.
+    controller = active_controller()
+    first = next(n for n in (1, 2, 3) if n != controller)
+    others = [n for n in (1, 2, 3) if n != first]
     verbose = f"{run_id}.events"
     for pid in pids.values():
         os.kill(pid, signal.SIGSTOP)
     try:
         bridge = event_bridge.Bridge(
-            bootstrap_servers=cluster.bootstrap.split(",")[0], verbose_topic=verbose,
+            bootstrap_servers=cluster.bootstrap.split(",")[first - 1], verbose_topic=verbose,
             napp_topics_enabled=False, topic_partitions=3, topic_replication_factor=3,
             topic_config={"min.insync.replicas": "2"}, source_id="fault1-create")
         try:
@@ -109,8 +130,8 @@ def test_topics_are_created_as_configured_after_a_long_outage_at_start(kafka, ru
                 bridge.publish("kytos/topology.link_up", {"link": {"id": f"link-{i}"}})
             time.sleep(19)  # >= 3 creation attempts time out while nothing answers
             assert bridge.stats()["connection"] == "down"
-            os.kill(pids[1], signal.SIGCONT)
-            # Node 1 answers within a second or two of SIGCONT; on a loaded machine the JVM
+            os.kill(pids[first], signal.SIGCONT)
+            # The node answers within a second or two of SIGCONT; on a loaded machine the JVM
             # can take longer to resume. stats() itself must never be what is slow.
             slowest = [0.0]
 
@@ -124,8 +145,8 @@ def test_topics_are_created_as_configured_after_a_long_outage_at_start(kafka, ru
             assert slowest[0] < 1.0, f"bridge.stats() took {slowest[0]:.2f} s"
             assert up, bridge.stats()
             time.sleep(8)   # no quorum yet: creation cannot succeed in this time
-            os.kill(pids[2], signal.SIGCONT)
-            os.kill(pids[3], signal.SIGCONT)
+            for n in others:
+                os.kill(pids[n], signal.SIGCONT)
             left = bridge.flush(90)
             stats = bridge.stats()
         finally:
