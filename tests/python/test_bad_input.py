@@ -13,7 +13,6 @@ import pytest
 
 import event_bridge
 from bridge_support import consume, envelopes, make_bridge, unique_topic, unpack
-from event_bridge.testing import MockCluster
 
 FORMATS = ("msgpack", "json")
 
@@ -281,12 +280,6 @@ def test_huge_int_counts_as_big_integer():
 
 
 # ---------------------------------------------------------------------------- through a Bridge
-
-@pytest.fixture(scope="module")
-def cluster():
-    with MockCluster() as mock:
-        yield mock
-
 
 @pytest.fixture
 def topic():

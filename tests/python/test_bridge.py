@@ -21,13 +21,6 @@ from event_bridge.testing import MockCluster
 DEFAULT_KEY_PATHS = list(event_bridge.Config().key_paths)
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    """Shared by the tests that leave the broker healthy; each uses topics of its own."""
-    with MockCluster() as mock:
-        yield mock
-
-
 @pytest.fixture
 def own_cluster():
     """For tests that take the broker down or inject errors."""

@@ -10,17 +10,10 @@ import pytest
 import event_bridge
 from bridge_support import make_bridge
 from event_bridge import OPTIONS, Bridge, Config, ConfigError
-from event_bridge.testing import MockCluster
 
 SECRET = "hunter2"
 PY_TYPES = {"str": str, "bool": bool, "int": int, "list[str]": list, "list[dict]": list,
             "dict[str,str]": dict}
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with MockCluster() as mock:
-        yield mock
 
 
 def build(cluster, **overrides):

@@ -12,7 +12,6 @@ import pytest
 
 import event_bridge
 from bridge_support import consume, make_bridge, unique_topic, unpack
-from event_bridge.testing import MockCluster
 
 STAMP = dt.datetime(2026, 11, 25, 12, 0, 0, 123456, tzinfo=dt.timezone.utc)
 
@@ -82,12 +81,6 @@ def content_with_every_str():
         content[text] = text
         content[f"v{i}"] = [text, {text: i}]
     return content
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    with MockCluster() as mock:
-        yield mock
 
 
 @pytest.fixture
