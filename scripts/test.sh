@@ -24,7 +24,7 @@ log "installing the package and the test dependencies (builds the native module)
   "scikit-build-core>=0.10" "pybind11>=2.12"
 # No build isolation: the two build requirements are installed just above, and an
 # isolated build would download them again on every run.
-"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-build-isolation ".[test]"
+"$PYTHON" -m pip install --quiet --disable-pip-version-check --no-build-isolation ".[test,bench]"
 
 log "building the C++ library and its tests"
 cmake -S . -B build/cpp -G Ninja -DEVENT_BRIDGE_PYTHON=OFF -DEVENT_BRIDGE_WERROR=ON >/dev/null
