@@ -24,7 +24,10 @@ std::map<std::string, std::string> kafka_defaults(const Config& config);
 // for an unknown or invalid property (values of secret properties are never shown),
 // and for a property that conflicts with the bridge's guarantees
 // (enable.idempotence=false with acks!=all is allowed; acks=0 or 1 with idempotence
-// on is a conflict).
+// on is a conflict). Throws ConfigError("topic_config.<property>", reason) for a topic
+// property that cannot be one (empty or illegal name, NUL in the value); the broker
+// checks the rest when it creates a topic, and its refusal is reported as that topic's
+// creation failure (TopicState::kFailed, the reason naming the properties sent).
 std::unique_ptr<Transport> make_kafka_transport(const Config& config);
 
 // librdkafka's in-process mock cluster. For fault injection and the demo; not a

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -55,9 +56,50 @@ bool is_false(std::string value) {
   return value == "false" || value == "f" || value == "0";
 }
 
+// librdkafka 2.0.2 leaves topic properties to the broker (rd_kafka_NewTopic_set_config
+// refuses only a null name), and the broker answers only when the topic is created, long
+// after construction. What can be refused here is what is no property name at all. Empty
+// values stay allowed: they are legal for list properties
+// (leader.replication.throttled.replicas).
+void check_topic_property(const std::string& name, const std::string& value) {
+  if (name.empty()) throw ConfigError("topic_config", "empty property name");
+  for (const char c : name) {
+    const bool legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+    if (!legal) {
+      throw ConfigError("topic_config." + name,
+                        "illegal character in the property name (topic properties are "
+                        "like retention.ms: letters, digits, '.', '_', '-')");
+    }
+  }
+  if (value.find('\0') != std::string::npos) {
+    throw ConfigError("topic_config." + name, "value contains a NUL character");
+  }
+}
+
+// Adds the topic properties to new_topic. Returns the name of the property librdkafka
+// refused, with its error, or nullptr.
+const std::string* add_topic_config(rd_kafka_NewTopic_t* new_topic,
+                                    const std::map<std::string, std::string>& config,
+                                    rd_kafka_resp_err_t* err) {
+  for (const auto& [key, value] : config) {
+    *err = rd_kafka_NewTopic_set_config(new_topic, key.c_str(), value.c_str());
+    if (*err != RD_KAFKA_RESP_ERR_NO_ERROR) return &key;
+  }
+  return nullptr;
+}
+
+// "a, b": the properties a broker's INVALID_CONFIG may be about.
+std::string property_names(const std::map<std::string, std::string>& config) {
+  std::string names;
+  for (const auto& [key, value] : config) names += (names.empty() ? "" : ", ") + key;
+  return names;
+}
+
 class KafkaTransport final : public Transport {
  public:
   explicit KafkaTransport(const Config& config) {
+    check_topic_config(config.topic_config);
     char errstr[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     auto set = [&](const std::string& key, const std::string& value) {
@@ -228,7 +270,23 @@ class KafkaTransport final : public Transport {
     std::string reason;
     int attempts = 0;
     int attempts_up = 0;
+    std::string config_names;  // the topic_config properties of the last request
   };
+
+  // Our own check first, then librdkafka's (on a topic that is never created), so that
+  // whatever it refuses is refused at construction, with its message.
+  static void check_topic_config(const std::map<std::string, std::string>& config) {
+    for (const auto& [key, value] : config) check_topic_property(key, value);
+    if (config.empty()) return;
+    char errstr[512];
+    rd_kafka_NewTopic_t* probe = rd_kafka_NewTopic_new("topic-config-check", 1, -1, errstr,
+                                                       sizeof(errstr));
+    if (!probe) throw ConfigError("topic_config", errstr);
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    const std::string* refused = add_topic_config(probe, config, &err);
+    rd_kafka_NewTopic_destroy(probe);
+    if (refused) throw ConfigError("topic_config." + *refused, rd_kafka_err2str(err));
+  }
 
   rd_kafka_topic_t* topic_handle(std::uint32_t index, std::string_view name) {
     if (index >= topic_handles_.size()) topic_handles_.resize(index + 1, nullptr);
@@ -247,9 +305,14 @@ class KafkaTransport final : public Transport {
       status.reason = errstr;
       return;
     }
-    for (const auto& [key, value] : spec.config) {
-      rd_kafka_NewTopic_set_config(new_topic, key.c_str(), value.c_str());
+    rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (const std::string* refused = add_topic_config(new_topic, spec.config, &err)) {
+      rd_kafka_NewTopic_destroy(new_topic);
+      status.state = TopicState::kFailed;
+      status.reason = "topic_config." + *refused + ": " + rd_kafka_err2str(err);
+      return;
     }
+    status.config_names = property_names(spec.config);
     rd_kafka_AdminOptions_t* options =
         rd_kafka_AdminOptions_new(rk_, RD_KAFKA_ADMIN_OP_CREATETOPICS);
     rd_kafka_AdminOptions_set_request_timeout(options, kAdminTimeoutMs, errstr, sizeof(errstr));
@@ -327,6 +390,12 @@ class KafkaTransport final : public Transport {
     }
     status.state = TopicState::kFailed;
     status.reason = std::string(kafka::code_name(err)) + ": " + reason;
+    // Kafka's own text names the property ("Unknown topic config name: x"); a
+    // create-topic policy's need not, so say which were sent.
+    if ((err == RD_KAFKA_RESP_ERR_INVALID_CONFIG || err == RD_KAFKA_RESP_ERR_POLICY_VIOLATION) &&
+        !status.config_names.empty()) {
+      status.reason += " (topic_config: " + status.config_names + ")";
+    }
   }
 
   // Connection state: down on ALL_BROKERS_DOWN, up on a delivery or a metadata

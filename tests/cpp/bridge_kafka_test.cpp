@@ -273,6 +273,32 @@ TEST(MakeKafkaTransport, RejectsAConflictingBootstrapServer) {
   EXPECT_NO_THROW(make_kafka_transport(config));
 }
 
+// The broker checks topic properties only when it creates a topic (librdkafka 2.0.2 passes
+// any name on); what is no property name at all is refused at once, naming it.
+TEST(MakeKafkaTransport, RejectsATopicPropertyThatIsNoName) {
+  for (const std::string name : {"retention ms", "retention.ms=1", "cleanup/policy"}) {
+    Config config = offline_config();
+    config.topic_config = {{"cleanup.policy", "delete"}, {name, "1"}};
+    const ConfigError error = transport_error(config);
+    EXPECT_EQ(error.field(), "topic_config." + name);
+    EXPECT_THAT(error.what(), HasSubstr("illegal character")) << name;
+  }
+  Config empty_name = offline_config();
+  empty_name.topic_config = {{"", "1"}};
+  EXPECT_EQ(transport_error(empty_name).field(), "topic_config");
+  Config nul_value = offline_config();
+  nul_value.topic_config = {{"retention.ms", std::string("36\0", 3)}};
+  EXPECT_EQ(transport_error(nul_value).field(), "topic_config.retention.ms");
+}
+
+TEST(MakeKafkaTransport, AcceptsTopicPropertiesIncludingEmptyValues) {
+  Config config = offline_config();
+  config.topic_config = {{"retention.ms", "3600000"},
+                         {"min.insync.replicas", "2"},
+                         {"leader.replication.throttled.replicas", ""}};
+  EXPECT_NO_THROW(make_kafka_transport(config));
+}
+
 // librdkafka accepts any string as sasl.password; it is refused only once the client is
 // built, here because PLAIN needs sasl.username too. The error must not show the value.
 TEST(MakeKafkaTransport, RefusedSaslSettingsNeverShowThePassword) {
