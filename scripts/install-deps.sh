@@ -4,8 +4,11 @@
 # alone and `apt-get update` runs only when something is actually missing, so
 # CI can call this on every run for the cost of a few dpkg queries.
 #
-# Usage: scripts/install-deps.sh [--dry-run]
+# Usage: scripts/install-deps.sh [--dry-run] [--python]
 #   --dry-run   only print what would be installed
+#   --python    also pip, venv and the headers for Debian's python3, for a
+#               virtual environment (scripts/python-env.sh asks for them when
+#               python3 has no pip or is externally managed, PEP 668)
 #
 # Targets Debian 12 (bookworm). Needs root (or sudo).
 set -euo pipefail
@@ -29,12 +32,14 @@ PACKAGES=(
 )
 
 DRY_RUN=0
-case "${1:-}" in
-  "") ;;
-  --dry-run) DRY_RUN=1 ;;
-  -h | --help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  *) echo "unknown option: $1" >&2; exit 2 ;;
-esac
+for arg in "$@"; do
+  case "$arg" in
+    --dry-run) DRY_RUN=1 ;;
+    --python) PACKAGES+=(python3-pip python3-venv python3-dev) ;;
+    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
 
 log() { printf '[install-deps] %s\n' "$*"; }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test tier on this machine, installing what it lacks first:
 #   1. Debian packages (scripts/install-deps.sh), Python test dependencies and the
-#      package itself (pip builds the native module with scikit-build-core);
+#      package itself (pip builds the native module with scikit-build-core), into
+#      $PYTHON (default python3) or, when pip may not install there, into build/venv
+#      (scripts/python-env.sh);
 #   2. the C++ build and its GoogleTest tiers (ctest -L unit, ctest -L mock);
 #   3. a real Kafka broker (scripts/kafka.sh), stopped again on any exit;
 #   4. the Python tiers: unit (tests/python), NApp (tests/napp), integration, faults
@@ -12,12 +14,15 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-PYTHON=${PYTHON:-python3}
 JOBS=${JOBS:-2}
 log() { printf '\n[test] %s\n' "$*"; }
 
 log "installing system packages"
 bash scripts/install-deps.sh
+# shellcheck source=scripts/python-env.sh
+. scripts/python-env.sh
+python_env "$root"
+log "Python: $PYTHON"
 
 log "installing the package and the test dependencies (builds the native module)"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check \
@@ -66,6 +71,7 @@ run_pytest() { # tier name, paths...
   xml=$(mktemp)
   rc=0
   # From a temporary directory, so that the installed package is the one tested.
+  # shellcheck disable=SC2086 # PYTEST_ARGS is a list of arguments
   (cd "$(mktemp -d)" && "$PYTHON" -m pytest -q -p no:cacheprovider --rootdir "$root" \
      -c "$root/pyproject.toml" --junitxml "$xml" "$@" ${PYTEST_ARGS:-}) || rc=$?
   if [ "$rc" = 5 ]; then
