@@ -248,3 +248,20 @@ def test_topic_creation_refused_is_counted_and_others_still_flow(bootstrap, run_
     assert any("INVALID_REPLICATION_FACTOR" in e["reason"] for e in stats["last_errors"])
     # The broker auto-creates on produce (its default), so records still arrive.
     assert left == 0 and stats["delivered"] == 20, stats
+
+
+def test_topic_config_refused_by_the_broker_names_the_property(bootstrap, run_id):
+    # librdkafka passes topic properties on unchecked; only the broker can refuse this one.
+    bridge = event_bridge.Bridge(bootstrap_servers=bootstrap, verbose_topic=f"{run_id}.events",
+                                 napp_topics_enabled=False, topic_replication_factor=1,
+                                 topic_config={"retention.ms": "3600000",
+                                               "retention.msx": "1"})
+    bridge.publish("kytos/topology.link_up", {"link": {"id": "l1"}})
+    left = bridge.flush(60)
+    stats = bridge.stats()
+    bridge.close(5)
+    assert stats["topic_create_failures"] == 1, stats
+    refused = [e for e in stats["last_errors"] if e["code"] == "TOPIC_CREATE_FAILED"]
+    assert refused and "INVALID_CONFIG" in refused[0]["reason"], stats["last_errors"]
+    assert "retention.msx" in refused[0]["reason"], refused[0]
+    assert left == 0 and stats["delivered"] == 1, stats
