@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import threading
+import time
+from typing import Any, Callable, Optional
 
 RUNNING, DEGRADED, DISABLED = "running", "degraded", "disabled"
+
+# How long a status read that saw new losses keeps the state degraded, so that every
+# reader (a person, a Prometheus scrape every 15 or 30 s) sees it.
+LOSS_WINDOW = 60.0
 
 # (metric, help, type, path into stats); one line per counter or gauge.
 _METRICS = (
@@ -33,10 +39,51 @@ _METRICS = (
 )
 
 
+def lost(stats: dict) -> int:
+    """Events dropped (any reason) plus records that failed terminally, so far."""
+    return sum(stats["dropped"].values()) + stats["failed_terminal"]
+
+
+class LossWatch:
+    """Turns the ever-growing loss counters of one bridge into "lost recently".
+
+    observe(stats) compares lost(stats) with the previous observation (0 for the first):
+    more losses start a loss episode, or extend the current one. An episode ends `window`
+    seconds after the last observation that saw new losses. observe() returns the losses
+    of the current episode (0 outside one). Thread-safe; never blocks.
+    """
+
+    def __init__(self, window: float = LOSS_WINDOW,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.window = window
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._seen = 0        # lost() at the previous observation
+        self._base = 0        # lost() before the current episode began
+        self._last_new = None  # when an observation last saw new losses
+
+    def observe(self, stats: dict) -> int:
+        now, total = self._clock(), lost(stats)
+        with self._lock:
+            active = self._last_new is not None and now - self._last_new < self.window
+            if total > self._seen:
+                if not active:
+                    self._base = self._seen
+                self._last_new, active = now, True
+                self._seen = total
+            return total - self._base if active else 0
+
+
 def assess(stats: Optional[dict], state_hint: str = RUNNING, reason: str = "",
-           buffer_max_events: int = 0) -> tuple:
-    """(state, reason) from a stats snapshot: degraded while the broker is down, the
-    buffer is more than half full, or records are being dropped."""
+           buffer_max_events: int = 0, lost_recently: int = 0) -> tuple:
+    """(state, reason) from a stats snapshot.
+
+    Disabled when state_hint is disabled or there are no stats. Otherwise degraded while
+    the broker connection is down, the buffer is more than half full, the bridge is
+    closed, or lost_recently > 0: events were dropped or records failed terminally (see
+    LossWatch: since the previous status read, and for LOSS_WINDOW s after the read that
+    saw them). Running otherwise.
+    """
     if state_hint == DISABLED or stats is None:
         return DISABLED, reason or "not started"
     problems = []
@@ -46,6 +93,9 @@ def assess(stats: Optional[dict], state_hint: str = RUNNING, reason: str = "",
         problems.append(f"buffer {stats['buffered_events']}/{buffer_max_events} events")
     if stats["closed"]:
         problems.append("bridge closed")
+    if lost_recently:
+        problems.append(f"{lost_recently} lost recently (events dropped or records failed "
+                        f"terminally: see stats.dropped, stats.failed_terminal)")
     if problems:
         return DEGRADED, "; ".join(problems)
     return RUNNING, reason

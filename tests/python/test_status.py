@@ -54,3 +54,49 @@ def test_assess():
     assert status.assess(down, "running", "", 1000) == ("degraded", "broker connection down")
     assert status.assess(None, "disabled", "settings.DENY[0]: bad") == \
         ("disabled", "settings.DENY[0]: bad")
+
+
+def test_assess_degraded_by_recent_losses():
+    quiet = dict(STATS, buffered_events=0)
+    assert status.assess(quiet, "running", "", 1000, 0) == ("running", "")
+    state, reason = status.assess(quiet, "running", "", 1000, 4)
+    assert state == "degraded"
+    assert reason == ("4 lost recently (events dropped or records failed terminally: see "
+                      "stats.dropped, stats.failed_terminal)")
+    down = dict(quiet, connection="down")
+    assert status.assess(down, "running", "", 1000, 4)[1].startswith(
+        "broker connection down; 4 lost recently")
+    assert status.assess(quiet, "disabled", "shut down", 1000, 4) == ("disabled", "shut down")
+
+
+def losses(dropped=0, terminal=0, closed=0):
+    return dict(STATS, dropped={"buffer_full": dropped, "closed": closed, "after_close": 0},
+                failed_terminal=terminal)
+
+
+def test_lost_counts_every_drop_reason_and_terminal_failures():
+    assert status.lost(losses(3, 2, 1)) == 6
+
+
+def test_loss_watch_episode():
+    now = [100.0]
+    watch = status.LossWatch(window=60, clock=lambda: now[0])
+    assert watch.observe(losses()) == 0
+    # Lost before the first read (since the bridge started): seen by the first read.
+    assert status.LossWatch(clock=lambda: now[0]).observe(losses(5)) == 5
+    assert watch.observe(losses(5)) == 5        # a new episode
+    now[0] += 30
+    assert watch.observe(losses(5, 1)) == 6     # more losses extend it
+    now[0] += 59
+    assert watch.observe(losses(5, 1)) == 6     # 59 s after the last read that saw new ones
+    now[0] += 1
+    assert watch.observe(losses(5, 1)) == 0     # over
+    assert watch.observe(losses(5, 1)) == 0
+    now[0] += 1000
+    assert watch.observe(losses(7, 1)) == 2     # a new episode counts only its own losses
+    assert watch.observe(losses(7, 1)) == 2
+
+
+def test_loss_window_default_is_documented():
+    assert status.LOSS_WINDOW == 60
+    assert "LOSS_WINDOW" in status.assess.__doc__ and "dropped" in status.assess.__doc__
