@@ -2,15 +2,45 @@
 
 import logging
 import threading
+import traceback
+from pathlib import Path
 
 from kytos.core import KytosNApp, rest
 from kytos.core.helpers import alisten_to
 from kytos.core.rest_api import HTTPException, JSONResponse, Request, aget_json_or_400
 
-from napps.kytos.event_bridge import settings
-
 # The logger kytos.core.log resolves to for this NApp, without its stack walk.
 LOG = logging.getLogger("kytos.napps.kytos/event_bridge")
+
+
+def _settings_error(exc):
+    """"<path>/settings.py could not be loaded: SyntaxError: ... (line 3)"."""
+    path = str(Path(__file__).with_name("settings.py"))
+    if isinstance(exc, SyntaxError):
+        what, file, line = exc.msg, exc.filename or "", exc.lineno
+    else:
+        what = str(exc)
+        frames = [frame for frame in traceback.extract_tb(exc.__traceback__)
+                  if Path(frame.filename).name == "settings.py"]
+        file, line = path, frames[-1].lineno if frames else None
+    if not line:
+        where = ""
+    elif Path(file).name == "settings.py":
+        where = f" (line {line})"
+    else:  # a module settings.py imports
+        where = f" ({file}, line {line})"
+    return f"{path} could not be loaded: {type(exc).__name__}: {what}{where}"
+
+
+# A settings.py that cannot run (a syntax error, an expression that raises) disables the
+# NApp; it never stops Kytos. Kytos reloads this module before main on every reload, and
+# main.py runs again on every load, so a fixed file is read on the next reload or enable.
+try:
+    from napps.kytos.event_bridge import settings
+    SETTINGS_ERROR = ""
+except Exception as exc:  # noqa: BLE001 - any failure to load only disables the NApp
+    settings = None
+    SETTINGS_ERROR = _settings_error(exc)
 
 # A native module that fails to load disables the NApp; it never stops Kytos.
 try:
@@ -42,8 +72,8 @@ class Main(KytosNApp):
         self._handler_errors = 0
         self._closed_bridge = None
         self._late_events = 0
-        if IMPORT_ERROR:
-            self._disable(IMPORT_ERROR)
+        if IMPORT_ERROR or SETTINGS_ERROR:
+            self._disable(IMPORT_ERROR or SETTINGS_ERROR)
             return
         try:
             self._config, napp = config_from_settings(settings)

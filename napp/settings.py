@@ -1,8 +1,12 @@
 """Settings of kytos/event_bridge: every option of the bridge, with its default.
 
 Read at setup() and again on every reload (/api/kytos/core/reload/kytos/event_bridge/).
-An invalid value disables the NApp (Kytos keeps running); GET
-/api/kytos/event_bridge/v1/status names the setting and the problem.
+An invalid value or an UPPER_CASE constant that is no setting (a misspelt name)
+disables the NApp (Kytos keeps running); GET /api/kytos/event_bridge/v1/status names the
+setting and the problem. Name constants of your own with a leading '_'. A file that
+cannot run (a syntax error, an expression that raises) disables the NApp too when Kytos
+loads it; Kytos's REST reload itself fails on such a file (HTTP 500, the NApp left
+unloaded): fix it and reload again.
 """
 
 import os
@@ -78,5 +82,6 @@ BUFFER_MAX_BYTES = 128 * 1024 * 1024
 OVERFLOW_POLICY = "drop_oldest"
 
 # Seconds shutdown() waits for buffered events to be delivered (reload, disable,
-# controller stop). What is left is logged with its count.
+# controller stop), from 0 to 300: Kytos waits that long too. What is left is logged
+# with its count.
 FLUSH_TIMEOUT = 5.0

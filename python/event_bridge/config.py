@@ -32,7 +32,8 @@ class Option:
 
 
 # The one list of options. settings.py of the NApp documents the same names in upper
-# case; tests check the two agree, and the README table is generated from this.
+# case (tests/napp/test_settings.py::test_settings_py_and_options_agree checks the two
+# agree), and the README table is generated from this (tests/python/test_docs.py).
 OPTIONS: tuple[Option, ...] = (
     Option("bootstrap_servers", "str", "", "Broker addresses, \"host:port[,host:port...]\". Required."),
     Option("source_id", "str", "", "Which controller this is, written into every envelope; empty: the host name."),

@@ -4,51 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 
-from event_bridge.testing import MockCluster
-
-from conftest import NAPP_SOURCE_DIR
-
-KEY = ("kytos", "event_bridge")
-
-
-def napp_copy(tmp_path: Path, **settings) -> Path:
-    """The NApp's files in a folder of the test's own, with settings.py overrides appended."""
-    target = tmp_path / "src" / "event_bridge"
-    shutil.copytree(NAPP_SOURCE_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
-    set_settings(target, **settings)
-    return target
-
-
-def set_settings(napp_dir: Path, **settings) -> None:
-    path = napp_dir / "settings.py"
-    text = path.read_text().split("\n# test overrides\n")[0]
-    lines = [f"{key} = {value!r}" for key, value in settings.items()]
-    path.write_text(text + "\n# test overrides\n" + "\n".join(lines) + "\n")
-
-
-@pytest.fixture
-def mock():
-    with MockCluster() as cluster:
-        yield cluster
-
-
-def mock_settings(mock, **extra):
-    return {"BOOTSTRAP_SERVERS": mock.bootstrap_servers, "CREATE_TOPICS": False,
-            "FLUSH_TIMEOUT": 5.0, **extra}
-
-
-def status(controller):
-    response = controller.http_request("GET", "kytos/event_bridge/v1/status")
-    assert response.status_code == 200, response.text
-    return response.json()
-
+from conftest import KEY, mock_settings, napp_copy, set_settings, status
 
 def test_loads_at_startup_on_the_loop_thread_and_publishes(tmp_path, mock, standin_controller):
     controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))
