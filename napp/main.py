@@ -111,36 +111,68 @@ class Main(KytosNApp):
             self._handler_errors += 1
 
     def shutdown(self):
-        """Flush up to FLUSH_TIMEOUT and close. Idempotent; safe on any thread."""
+        """Flush up to FLUSH_TIMEOUT and close. Idempotent, bounded, safe on any thread;
+        never raises into Kytos (an error is logged and shown in the status reason)."""
+        try:
+            with self._shutdown_lock:
+                bridge, self._bridge = self._bridge, None
+                if bridge is not None:
+                    self._shutdown_thread = threading.current_thread().name
+            if bridge is not None:
+                self._close(bridge)
+        except Exception as exc:  # noqa: BLE001 - Kytos's unload_napp must go on
+            self._bridge_state = DISABLED
+            self._reason = f"shut down with an error: {type(exc).__name__}: {exc}"
+            LOG.error("event_bridge: shutdown failed: %s: %s", type(exc).__name__, exc)
+
+    def _close(self, bridge):
         # _publish stays bound to the closing bridge: events Kytos still hands to this
         # instance during the flush are published, and after close() they are counted
         # (dropped.after_close), never ignored silently.
-        with self._shutdown_lock:
-            bridge, self._bridge = self._bridge, None
-            if bridge is not None:
-                self._shutdown_thread = threading.current_thread().name
-        if bridge is None:
-            return
-        delivered = bridge.stats()["delivered"]
-        left = bridge.close(self._flush_timeout)
-        delivered = bridge.stats()["delivered"] - delivered
-        if left:
-            LOG.warning("event_bridge shut down: %d records delivered during the flush, %d left "
-                        "undelivered after %.1f s", delivered, left, self._flush_timeout)
-        else:
-            LOG.info("event_bridge shut down: %d records delivered during the flush, none left",
-                     delivered)
-        after_close = bridge.stats()["dropped"]["after_close"]
-        if after_close:
-            LOG.warning("event_bridge: %d events handed over while it was closing were not "
-                        "published (dropped.after_close)", after_close)
+        self._closed_bridge = bridge
+        self._reason = "shutting down"
+        errors = []
+
+        def attempt(what, call, *args):
+            try:
+                return call(*args)
+            except Exception as exc:  # noqa: BLE001 - each step is tried, then reported
+                errors.append(f"{what} raised {type(exc).__name__}: {exc}")
+                return None
+
+        before = attempt("stats()", bridge.stats)
+        left = attempt("close()", bridge.close, self._flush_timeout)
+        if left is None:
+            attempt("close(0)", bridge.close, 0)  # end closed; a second close does not wait
+        after = attempt("stats()", bridge.stats)
         # Events Kytos still hands to this instance from now on (before it removes the
         # listener) are counted by the closed bridge and logged, never ignored silently;
         # the status keeps reading the closed bridge's live counters.
-        self._closed_bridge = bridge
         self._publish = self._publish_after_shutdown
         self._bridge_state = DISABLED
         self._reason = "shut down"
+        if errors:
+            self._reason = "shut down with an error: " + "; ".join(errors)
+            LOG.error("event_bridge: shutdown: %s", "; ".join(errors))
+        if before is None or after is None or left is None:
+            return
+        # Events and records differ: each event is one record per topic it goes to (the
+        # verbose topic, its NApp's topic, custom routes).
+        counts = (after["published"], after["delivered"],
+                  after["delivered"] - before["delivered"])
+        if left:
+            LOG.warning("event_bridge shut down: %d events published, %d records delivered (a "
+                        "record is one event on one topic), %d of them during the flush, %d "
+                        "left undelivered after %.1f s (counted in dropped.closed)",
+                        *counts, left, self._flush_timeout)
+        else:
+            LOG.info("event_bridge shut down: %d events published, %d records delivered (a "
+                     "record is one event on one topic), %d of them during the flush, none "
+                     "left", *counts)
+        after_close = after["dropped"]["after_close"]
+        if after_close:
+            LOG.warning("event_bridge: %d events handed over while it was closing were not "
+                        "published (dropped.after_close)", after_close)
 
     def _publish_after_shutdown(self, event):
         self._closed_bridge.publish_event(event)  # counted in dropped.after_close

@@ -121,8 +121,14 @@ def test_shutdown_on_the_loop_thread_flushes_and_logs(tmp_path, mock, standin_co
     assert napp._shutdown_thread == controller.stop_thread_name == "MainThread-loop"
     assert napp._stats()["delivered"] == 2 * napp._stats()["published"] >= 1000
     messages = [r.getMessage() for r in caplog.records]
-    assert any(re.search(r"shut down: \d+ records delivered during the flush, none left", m)
-               for m in messages), messages
+    lines = [re.search(r"shut down: (\d+) events published, (\d+) records delivered \(a record "
+                       r"is one event on one topic\), \d+ of them during the flush, none left", m)
+             for m in messages]
+    lines = [line for line in lines if line]
+    assert len(lines) == 1, messages
+    events, records = int(lines[0].group(1)), int(lines[0].group(2))
+    # Each event went to the verbose topic and its NApp's topic: two records.
+    assert events == napp._stats()["published"] >= 500 and records == 2 * events
     napp.shutdown()  # idempotent
 
 
@@ -240,3 +246,43 @@ def test_handler_never_raises_into_kytos_on_hostile_content(tmp_path, mock, stan
     stats = status(controller)["stats"]
     assert stats["published"] - before == 5
     assert stats["normalized"]["as_dict_errors"] == 2 and stats["normalized"]["cycles"] == 1
+
+
+class FailingBridge:
+    """A real bridge whose named methods raise, as a broken native call would."""
+
+    def __init__(self, bridge, *failing):
+        self._bridge, self._failing = bridge, failing
+
+    def __getattr__(self, name):
+        if name in self._failing:
+            def fail(*args, **kwargs):
+                raise RuntimeError(f"{name} exploded")
+            return fail
+        return getattr(self._bridge, name)
+
+
+@pytest.mark.parametrize("failing", [("stats",), ("close",), ("stats", "close")])
+def test_shutdown_never_raises_into_kytos(tmp_path, mock, standin_controller, caplog, failing):
+    """Kytos calls shutdown() from unload_napp: an error there must not escape (the reload
+    would answer 500 and leave the NApp unloaded). It is logged and the bridge ends closed
+    if close() itself works."""
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))
+    old = controller.napps[KEY]
+    real = old._bridge
+    old._bridge = FailingBridge(real, *failing)
+    try:
+        with caplog.at_level(logging.ERROR, logger="kytos.napps.kytos/event_bridge"):
+            assert controller.rest_reload_napp("kytos", "event_bridge") == 200
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert len(errors) == 1, errors
+        for name in failing:
+            assert f"{name}() raised RuntimeError: {name} exploded" in errors[0], errors
+        assert old._bridge is None and old._bridge_state == "disabled"
+        assert old._reason.startswith("shut down with an error: ")
+        assert real.closed == ("close" not in failing)
+        assert status(controller)["state"] == "running"  # the new instance
+        old.shutdown()  # idempotent: nothing more to do, nothing logged
+        assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1
+    finally:
+        real.close(0)
