@@ -1,5 +1,6 @@
 """kytos/event_bridge: broadcast every Kytos event to a message broker; glue only."""
 
+import functools
 import logging
 import threading
 import traceback
@@ -54,6 +55,33 @@ except Exception as exc:  # noqa: BLE001 - any failure to load only disables the
 
 DISABLED = "disabled"
 
+# v1/metrics when the native module did not load: status.prometheus_text(None, "disabled").
+DISABLED_METRICS = (
+    "# HELP kytos_event_bridge_state 1 for the NApp's current state.\n"
+    "# TYPE kytos_event_bridge_state gauge\n"
+    'kytos_event_bridge_state{state="running"} 0\n'
+    'kytos_event_bridge_state{state="degraded"} 0\n'
+    'kytos_event_bridge_state{state="disabled"} 1\n'
+)
+
+
+def _json_errors(handler):
+    """An unexpected error in a REST handler answers a JSON 500, never a traceback."""
+
+    @functools.wraps(handler)
+    async def guarded(self, request):
+        try:
+            return await handler(self, request)
+        except HTTPException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the client gets JSON, the log the trace
+            LOG.exception("event_bridge: %s failed", handler.__name__)
+            return JSONResponse({"description": f"event_bridge internal error: "
+                                                f"{type(exc).__name__}: {exc}", "code": 500},
+                                status_code=500)
+
+    return guarded
+
 
 class Main(KytosNApp):
     """Subscribes to every event and hands it to the native pipeline."""
@@ -72,6 +100,7 @@ class Main(KytosNApp):
         self._handler_errors = 0
         self._closed_bridge = None
         self._late_events = 0
+        self._losses = None
         if IMPORT_ERROR or SETTINGS_ERROR:
             self._disable(IMPORT_ERROR or SETTINGS_ERROR)
             return
@@ -86,6 +115,7 @@ class Main(KytosNApp):
             self._disable(f"could not start the bridge: {type(exc).__name__}: {exc}")
             return
         self._publish = self._bridge.publish_event
+        self._losses = bridge_status.LossWatch()
         self._bridge_state = "running"
         LOG.info("event_bridge %s publishing to %s (verbose topic %s)", self._bridge.instance,
                  self._config.bootstrap_servers, self._config.verbose_topic
@@ -186,14 +216,23 @@ class Main(KytosNApp):
         bridge = self._bridge or self._closed_bridge
         return bridge.stats() if bridge is not None else None
 
+    def _assess(self, stats):
+        """(state, reason); only a running bridge can be degraded."""
+        if event_bridge is None:
+            return DISABLED, self._reason
+        running = stats if self._bridge is not None else None
+        config = self._config
+        losses = self._losses.observe(running) if running and self._losses else 0
+        return bridge_status.assess(running, self._bridge_state, self._reason,
+                                    config.buffer_max_events if config else 0, losses)
+
     @rest("v1/status", methods=["GET"])
+    @_json_errors
     async def status(self, request: Request) -> JSONResponse:
         """State, reason, broker connection, buffer, counters, last errors, config."""
         stats = self._stats()
         config = self._config
-        state, reason = bridge_status.assess(
-            stats if self._bridge is not None else None, self._bridge_state, self._reason,
-            config.buffer_max_events if config else 0) if event_bridge else (DISABLED, self._reason)
+        state, reason = self._assess(stats)
         body = {
             "state": state,
             "reason": reason,
@@ -209,21 +248,22 @@ class Main(KytosNApp):
         return JSONResponse(body)
 
     @rest("v1/metrics", methods=["GET"])
+    @_json_errors
     async def metrics(self, request: Request):
         """The counters in Prometheus text exposition format."""
         from starlette.responses import PlainTextResponse  # Kytos's own web framework
 
         if event_bridge is None:
-            return PlainTextResponse("# event_bridge disabled: " + self._reason + "\n",
+            reason = " ".join(self._reason.split())
+            return PlainTextResponse(f"# event_bridge disabled: {reason}\n" + DISABLED_METRICS,
                                      media_type="text/plain; version=0.0.4")
         stats = self._stats() if self._bridge is not None else None
-        config = self._config
-        state, _ = bridge_status.assess(stats, self._bridge_state, self._reason,
-                                        config.buffer_max_events if config else 0)
+        state, _ = self._assess(stats)
         return PlainTextResponse(bridge_status.prometheus_text(stats, state),
                                  media_type="text/plain; version=0.0.4")
 
     @rest("v1/filters", methods=["GET"])
+    @_json_errors
     async def filters(self, request: Request) -> JSONResponse:
         """The effective allow and deny patterns and routes."""
         config = self._config
@@ -237,6 +277,7 @@ class Main(KytosNApp):
         })
 
     @rest("v1/filters/test", methods=["POST"])
+    @_json_errors
     async def filters_test(self, request: Request) -> JSONResponse:
         """The verdict and topics for {"name": "<event name>"}; publishes nothing."""
         body = await aget_json_or_400(request)

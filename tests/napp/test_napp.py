@@ -6,6 +6,7 @@ import logging
 import re
 import sys
 import threading
+import time
 
 import pytest
 
@@ -76,6 +77,9 @@ def test_invalid_setting_disables_and_names_it(tmp_path, mock, standin_controlle
 
 def test_broken_native_module_only_disables_the_napp(tmp_path, mock, standin_controller,
                                                     monkeypatch):
+    from event_bridge.status import prometheus_text
+
+    disabled_metrics = prometheus_text(None, "disabled")
     saved = {name: module for name, module in sys.modules.items()
              if name == "event_bridge" or name.startswith("event_bridge.")}
     for name in saved:
@@ -89,6 +93,12 @@ def test_broken_native_module_only_disables_the_napp(tmp_path, mock, standin_con
                      body["reason"]), body["reason"]
     controller.put_event("kytos/topology.link_up", {"link": {"id": "l1"}})
     controller.wait_idle()
+    # A scraper still sees the state: the same gauge as when the settings are wrong.
+    metrics = controller.http_request("GET", "kytos/event_bridge/v1/metrics")
+    assert metrics.status_code == 200
+    assert metrics.text.startswith("# event_bridge disabled: the event_bridge package failed")
+    assert metrics.text.endswith(disabled_metrics)
+    assert 'kytos_event_bridge_state{state="disabled"} 1\n' in metrics.text
 
 
 def test_reload_runs_setup_off_the_loop_rereads_settings_and_closes_the_old_bridge(
@@ -286,3 +296,74 @@ def test_shutdown_never_raises_into_kytos(tmp_path, mock, standin_controller, ca
         assert len([r for r in caplog.records if r.levelno >= logging.ERROR]) == 1
     finally:
         real.close(0)
+
+
+def test_rest_errors_are_json_not_tracebacks(tmp_path, mock, standin_controller, caplog):
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))
+    napp = controller.napps[KEY]
+    real = napp._bridge
+    napp._bridge = FailingBridge(real, "stats", "route")
+    try:
+        with caplog.at_level(logging.ERROR, logger="kytos.napps.kytos/event_bridge"):
+            for method, path, body, broken in [
+                    ("GET", "v1/status", None, "stats"), ("GET", "v1/metrics", None, "stats"),
+                    ("POST", "v1/filters/test", {"name": "kytos/topology.link_up"}, "route")]:
+                response = controller.http_request(method, f"kytos/event_bridge/{path}",
+                                                   json=body)
+                assert response.status_code == 500, (path, response.text)
+                assert response.headers["content-type"] == "application/json", path
+                assert response.json() == {
+                    "description": f"event_bridge internal error: RuntimeError: {broken} "
+                                   f"exploded", "code": 500}, path
+                assert "Traceback" not in response.text
+        assert len([r for r in caplog.records if "failed" in r.getMessage()]) == 3
+        # Client errors keep their own answers.
+        bad = controller.http_request("POST", "kytos/event_bridge/v1/filters/test", json=[1])
+        assert bad.status_code == 400 and bad.json()["code"] == 400
+    finally:
+        napp._bridge = real
+
+
+def wait_until(predicate, timeout=20.0, poll=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(poll)
+    raise AssertionError("condition not met in time")
+
+
+def test_dropped_events_make_the_status_degraded_for_a_while(tmp_path, mock, standin_controller):
+    """Degraded while the broker is down, and after it is back for LOSS_WINDOW seconds after
+    the status read that first saw the drops."""
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(
+        mock, BUFFER_MAX_EVENTS=50, NAPP_TOPICS_ENABLED=False)))
+    napp = controller.napps[KEY]
+    assert status(controller)["state"] == "running"
+    mock.set_broker_down(1)
+    for i in range(1000):
+        controller.put_event("kytos/mef_eline.created", {"evc_id": f"e{i % 10}"})
+    controller.wait_idle()
+    body = status(controller)
+    dropped = body["stats"]["dropped"]["buffer_full"]
+    assert dropped > 0
+    assert body["state"] == "degraded"
+    assert f"{dropped} lost recently" in body["reason"], body["reason"]
+
+    mock.set_broker_up(1)
+    assert napp._bridge.flush(20) == 0
+    body = wait_until(lambda: (lambda b: b if b["broker"] == "up" else None)(status(controller)))
+    # The broker is back and the buffer is empty: the drops alone keep it degraded.
+    assert body["stats"]["buffered_events"] == 0
+    assert body["state"] == "degraded"
+    assert body["reason"] == (f"{dropped} lost recently (events dropped or records failed "
+                              f"terminally: see stats.dropped, stats.failed_terminal)")
+    metrics = controller.http_request("GET", "kytos/event_bridge/v1/metrics").text
+    assert 'kytos_event_bridge_state{state="degraded"} 1' in metrics
+
+    napp._losses.window = 0.3  # the rule's window, shortened so the test need not wait 60 s
+    time.sleep(0.4)
+    body = status(controller)
+    assert (body["state"], body["reason"]) == ("running", "")
+    assert body["stats"]["dropped"]["buffer_full"] == dropped
