@@ -11,7 +11,7 @@ from pathlib import Path
 import msgpack
 
 from tests.support.kafka import consume, report
-from tests.support.reloads import EventFlow, settled_counts
+from tests.support.reloads import EventFlow, Handovers, settled_process_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDIN = ROOT / "tests" / "support" / "kytos_standin"
@@ -20,6 +20,14 @@ if str(STANDIN) not in sys.path:
 
 RELOADS = 20
 KEY = ("kytos", "event_bridge")
+FLOW = "kytos/mef_eline.created"
+
+
+def write_settings(source: Path, base: str, *, bridge: bool) -> None:
+    """settings.py = the shipped file + the test's settings; without `bridge`, an invalid
+    FLUSH_TIMEOUT keeps the NApp disabled before any native object exists."""
+    extra = "" if bridge else "FLUSH_TIMEOUT = -1.0\n"
+    (source / "settings.py").write_text(base + extra)
 
 
 def test_twenty_reloads_while_events_flow(bootstrap, run_id, tmp_path):
@@ -28,18 +36,31 @@ def test_twenty_reloads_while_events_flow(bootstrap, run_id, tmp_path):
     source = tmp_path / "src" / "event_bridge"
     shutil.copytree(ROOT / "napp", source, ignore=shutil.ignore_patterns("__pycache__"))
     verbose = f"{run_id}.events"
-    with open(source / "settings.py", "a") as settings:
-        settings.write(f"\nBOOTSTRAP_SERVERS = {bootstrap!r}\nVERBOSE_TOPIC = {verbose!r}\n"
-                       f"NAPP_TOPICS_ENABLED = False\nTOPIC_PARTITIONS = 2\n"
-                       f"TOPIC_REPLICATION_FACTOR = 1\nFLUSH_TIMEOUT = 30.0\n")
+    base = ((source / "settings.py").read_text()
+            + f"\nBOOTSTRAP_SERVERS = {bootstrap!r}\nVERBOSE_TOPIC = {verbose!r}\n"
+              f"NAPP_TOPICS_ENABLED = False\nTOPIC_PARTITIONS = 2\n"
+              f"TOPIC_REPLICATION_FACTOR = 1\nFLUSH_TIMEOUT = 30.0\n")
+    write_settings(source, base, bridge=False)
 
     controller = make_controller(tmp_path, source)
     try:
-        # Warm up once so that pools and caches that legitimately persist exist.
-        first = controller.napps[KEY]
+        handovers = Handovers(controller)
+        # The baseline is taken before the first bridge exists, with the NApp loaded but
+        # disabled, after one reload so that what Kytos itself keeps (its loop, the worker
+        # thread a reload runs in) exists: every thread of the process, not only ours.
         assert controller.rest_reload_napp("kytos", "event_bridge") == 200
-        finished = [first]  # NApps; their counters are read at the end
-        threads_before, fds_before = settled_counts()
+        assert controller.napps[KEY]._bridge is None
+        controller.wait_idle()
+        no_bridge = settled_process_counts()
+
+        write_settings(source, base, bridge=True)
+        assert controller.rest_reload_napp("kytos", "event_bridge") == 200
+        first = controller.napps[KEY]
+        assert first._bridge is not None
+        finished = [first]  # NApps with a bridge; their counters are read at the end
+        controller.wait_idle()
+        one_bridge = settled_process_counts()
+        assert one_bridge["python"] == no_bridge["python"], (one_bridge, no_bridge)
 
         with EventFlow(controller, every=200, pause=0.01) as flow:
             for _ in range(RELOADS):
@@ -47,37 +68,59 @@ def test_twenty_reloads_while_events_flow(bootstrap, run_id, tmp_path):
                 time.sleep(0.1)
                 assert controller.rest_reload_napp("kytos", "event_bridge") == 200
                 assert old._bridge is None
-                finished.append(old)
+                finished.append(controller.napps[KEY])
         controller.wait_idle()
         last = controller.napps[KEY]
         assert last._bridge.flush(30) == 0
-        finished.append(last)
-        # One bridge is running now, as before: the same native threads and descriptors.
-        threads_after, fds_after = settled_counts()
-        assert threads_after == threads_before, (threads_after, threads_before)
-        assert fds_after == fds_before, (fds_after, fds_before)
+        # One bridge is running now, as after the first: the same threads and descriptors.
+        after = settled_process_counts(one_bridge)
+        assert after == one_bridge, (after, one_bridge)
+
+        # The last bridge closed: back to the process before any bridge existed.
+        write_settings(source, base, bridge=False)
+        assert controller.rest_reload_napp("kytos", "event_bridge") == 200
+        assert controller.napps[KEY]._bridge is None and last._bridge is None
+        controller.wait_idle()
+        closed = settled_process_counts(no_bridge)
+        assert closed == no_bridge, (closed, no_bridge)
     finally:
         teardown_controller(controller)
 
-    # Every event each bridge instance accepted was delivered, in order, with no gap.
     # Read now, not at reload time: events Kytos handed to an old NApp after its shutdown()
     # returned are counted by its closed bridge too (dropped.after_close).
-    finished = [napp._stats() for napp in finished]
-    published = {s["instance"]: s["published"] for s in finished}
-    assert len(published) == RELOADS + 2
-    for stats in finished:
-        assert stats["delivered"] == stats["published"], stats
-        assert stats["dropped"]["buffer_full"] == stats["dropped"]["closed"] == 0, stats
+    stats = [(napp, napp._stats()) for napp in finished]
+    published = {s["instance"]: s["published"] for _, s in stats}
+    assert len(published) == RELOADS + 1
+    for napp, s in stats:
+        # Every event handed to this instance is accounted for: published, filtered, or
+        # counted as arriving once its bridge was closing or closed.
+        assert handovers.counts[id(napp)] == s["received"], (handovers.counts[id(napp)], s)
+        assert s["received"] == s["published"] + s["filtered"] + s["dropped"]["after_close"], s
+        assert s["delivered"] == s["published"], s  # one topic: one record per event
+        assert s["dropped"]["buffer_full"] == s["dropped"]["closed"] == 0, s
+        assert s["failed_terminal"] == 0, s
     total = sum(published.values())
     assert total > 1000, f"only {total} events flowed during {RELOADS} reloads"
     messages = consume(bootstrap, [verbose], total)
     seqs = defaultdict(list)
+    flow_delivered = 0
     for _, partition, offset, key, value, _ in sorted(messages, key=lambda m: (m[1], m[2])):
         envelope = msgpack.unpackb(value, raw=False)
         seqs[envelope["instance"]].append(envelope["seq"])
+        flow_delivered += envelope["name"] == FLOW
     assert set(seqs) <= set(published)
     for instance, count in published.items():
         assert sorted(seqs.get(instance, [])) == list(range(1, count + 1)), instance
-    report(f"reload: {RELOADS} reloads while {flow.sent} events were put: {total} published across "
-          f"{len(published)} bridge instances, all delivered; native threads {sum(threads_before.values())}, "
-          f"fds {fds_before} before and after")
+    # Every event put is delivered, counted by a closed bridge, or was put while Kytos had
+    # no NApp loaded (between unload and load; Kytos hands those to nobody).
+    after_close = sum(s["dropped"]["after_close"] for _, s in stats)
+    unhandled = handovers.unhandled[FLOW]
+    assert flow_delivered + after_close + unhandled == flow.sent, \
+        (flow_delivered, after_close, unhandled, flow.sent)
+    report(f"reload: {RELOADS} reloads while {flow.sent} events were put: {flow_delivered} "
+           f"delivered across {len(published)} bridge instances, {after_close} counted after "
+           f"close, {unhandled} put while Kytos had the NApp unloaded; threads "
+           f"{sum(no_bridge['tasks'].values())} without a bridge (Python: "
+           f"{dict(no_bridge['python'])}), {sum(one_bridge['tasks'].values())} with one "
+           f"({dict(one_bridge['tasks'] - no_bridge['tasks'])} more), the same before and "
+           f"after; fds {no_bridge['fds']} / {one_bridge['fds']}")
