@@ -1,6 +1,9 @@
-// The MessagePack output buffer and the inline encoders of the value kinds the content
-// walker writes most (str, map and array headers, nil, bool). MsgpackWriter writes
-// through the same functions, so direct writes and Writer calls give the same bytes.
+// The MessagePack output buffer and inline encoders of the value kinds the content walker
+// writes most (str, map and array headers, nil, bool): the walker's fast path, where a
+// call into msgpack-c's packer per value (it can only be reached from src/encode/) would
+// cost about 13% of a medium event. They write exactly the bytes msgpack-c's packer
+// writes (MsgpackWriter, the Writer implementation, is that packer); a test compares the
+// two at every size-class boundary (tests/cpp/encode_test.cpp, MsgpackDirectMatchesPacker).
 #pragma once
 
 #include <cstddef>

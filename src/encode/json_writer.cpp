@@ -8,37 +8,8 @@ namespace event_bridge {
 namespace {
 
 constexpr std::size_t kInitialCapacity = 4096;
-constexpr char kHexDigits[] = "0123456789ABCDEF";
 constexpr char kBase64Alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-// The JSON short escape of an ASCII byte, 'u' for \u00XX, or 0 when it is written as is.
-constexpr auto kEscapes = [] {
-  std::array<char, 128> table{};
-  for (int c = 0; c < 0x20; ++c) table[c] = 'u';
-  table['\b'] = 'b';
-  table['\f'] = 'f';
-  table['\n'] = 'n';
-  table['\r'] = 'r';
-  table['\t'] = 't';
-  table['"'] = '"';
-  table['\\'] = '\\';
-  return table;
-}();
-
-// True if any of the eight bytes is non-ASCII, a control character, '"' or '\\'.
-// (x - 0x01..) & ~x & 0x80.. flags a zero byte exactly when there is one, which is all
-// that is needed here.
-inline bool needs_care(std::uint64_t word) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  const std::uint64_t quote = word ^ (kOnes * '"');
-  const std::uint64_t backslash = word ^ (kOnes * '\\');
-  const std::uint64_t control = (word - kOnes * 0x20) & ~word;
-  const std::uint64_t zero_quote = (quote - kOnes) & ~quote;
-  const std::uint64_t zero_backslash = (backslash - kOnes) & ~backslash;
-  return ((word | control | zero_quote | zero_backslash) & kHigh) != 0;
-}
 
 // Length (1..4) of the well-formed UTF-8 sequence at p (p[0] >= 0x80), or 0 when it is
 // ill-formed; then `bad` is the length of its maximal subpart (at least 1). The
@@ -93,75 +64,89 @@ bool is_json_integer(std::string_view text) {
   return true;
 }
 
-}  // namespace
-
-void JsonOutput::text(std::string_view value) {
-  Prefix(rapidjson::kStringType);
-  // Room for the worst case (every byte a \u00XX escape), given back at the end: one
-  // capacity check per string instead of one per byte.
-  const std::size_t reserved = 2 + 6 * value.size();
-  char* const start = os_->Push(reserved);
-  char* out = start;
-  *out++ = '"';
-  const auto* p = reinterpret_cast<const unsigned char*>(value.data());
-  const unsigned char* const end = p + value.size();
+// `value` as well-formed UTF-8: itself when it is (the common case: one pass, eight ASCII
+// bytes at a time), else a copy in `scratch` with U+FFFD for each maximal ill-formed
+// subpart.
+std::string_view well_formed_utf8(std::string_view value, std::string& scratch) {
+  const auto* const begin = reinterpret_cast<const unsigned char*>(value.data());
+  const unsigned char* const end = begin + value.size();
+  const unsigned char* p = begin;
+  bool repairing = false;
   while (p < end) {
-    while (end - p >= 8) {
-      std::uint64_t word;
-      std::memcpy(&word, p, sizeof word);
-      if (needs_care(word)) break;
-      std::memcpy(out, p, sizeof word);
-      out += sizeof word;
-      p += sizeof word;
-    }
-    if (p == end) break;
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      const char escape = kEscapes[c];
-      if (escape == 0) {
-        *out++ = static_cast<char>(c);
-      } else {
-        *out++ = '\\';
-        *out++ = escape;
-        if (escape == 'u') {
-          *out++ = '0';
-          *out++ = '0';
-          *out++ = kHexDigits[c >> 4];
-          *out++ = kHexDigits[c & 15];
-        }
+    if (!repairing) {
+      while (end - p >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        if (word & 0x8080808080808080ULL) break;
+        p += sizeof word;
       }
-      ++p;
+      while (p < end && *p < 0x80) ++p;
+      if (p == end) break;
+    } else if (*p < 0x80) {
+      scratch.push_back(static_cast<char>(*p++));
       continue;
     }
     std::size_t bad = 0;
-    if (const std::size_t length = utf8_sequence(p, end, bad); length != 0) {
-      std::memcpy(out, p, length);
-      out += length;
+    const std::size_t length = utf8_sequence(p, end, bad);
+    if (length != 0) {
+      if (repairing) scratch.append(reinterpret_cast<const char*>(p), length);
       p += length;
-    } else {
-      std::memcpy(out, "\xEF\xBF\xBD", 3);  // U+FFFD: 3 bytes for `bad` >= 1 input bytes
-      out += 3;
-      p += bad;
+      continue;
     }
+    if (!repairing) {
+      repairing = true;
+      scratch.assign(value.data(), static_cast<std::size_t>(p - begin));
+    }
+    scratch.append("\xEF\xBF\xBD");  // U+FFFD for `bad` >= 1 input bytes
+    p += bad;
   }
-  *out++ = '"';
-  os_->Pop(reserved - static_cast<std::size_t>(out - start));
-  EndValue(true);
+  return repairing ? std::string_view(scratch) : value;
 }
 
-void JsonOutput::plain_text(std::string_view value) {
-  Prefix(rapidjson::kStringType);
-  char* out = os_->Push(value.size() + 2);
-  *out++ = '"';
-  std::memcpy(out, value.data(), value.size());
-  out[value.size()] = '"';
-  EndValue(true);
+}  // namespace
+
+JsonWriter::JsonWriter() : buffer_(nullptr, kInitialCapacity), out_(buffer_) {}
+
+void JsonWriter::text(std::string_view value) {
+  const std::string_view valid = well_formed_utf8(value, scratch_);
+  out_.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
-void JsonOutput::base64(const unsigned char* in, std::size_t size) {
-  Prefix(rapidjson::kStringType);
-  char* out = os_->Push(2 + (size + 2) / 3 * 4);
-  *out++ = '"';
+void JsonWriter::begin_map(std::size_t) { out_.StartObject(); }
+
+void JsonWriter::end_map() { out_.EndObject(); }
+
+void JsonWriter::begin_array(std::size_t) { out_.StartArray(); }
+
+void JsonWriter::end_array() { out_.EndArray(); }
+
+void JsonWriter::key(std::string_view key) { text(key); }
+
+void JsonWriter::null() { out_.Null(); }
+
+void JsonWriter::boolean(bool value) { out_.Bool(value); }
+
+void JsonWriter::int64(std::int64_t value) { out_.Int64(value); }
+
+void JsonWriter::uint64(std::uint64_t value) { out_.Uint64(value); }
+
+void JsonWriter::float64(double value) {
+  if (std::isfinite(value)) [[likely]] {
+    out_.Double(value);  // Grisu2: digits that read back to the same double
+  } else if (std::isnan(value)) {
+    out_.String("NaN");
+  } else {
+    out_.String(value > 0 ? "Infinity" : "-Infinity");
+  }
+}
+
+void JsonWriter::string(std::string_view value) { text(value); }
+
+void JsonWriter::binary(const void* data, std::size_t size) {
+  // Padded standard base64 (RFC 4648 section 4): the documented form of bytes in JSON.
+  const auto* in = static_cast<const unsigned char*>(data);
+  scratch_.resize((size + 2) / 3 * 4);
+  char* out = scratch_.data();
   std::size_t i = 0;
   for (; i + 3 <= size; i += 3) {
     const std::uint32_t n =
@@ -179,44 +164,7 @@ void JsonOutput::base64(const unsigned char* in, std::size_t size) {
     *out++ = rest == 2 ? kBase64Alphabet[(n >> 6) & 63] : '=';
     *out++ = '=';
   }
-  *out = '"';
-  EndValue(true);
-}
-
-JsonWriter::JsonWriter() : buffer_(nullptr, kInitialCapacity), out_(buffer_) {}
-
-void JsonWriter::begin_map(std::size_t) { out_.StartObject(); }
-
-void JsonWriter::end_map() { out_.EndObject(); }
-
-void JsonWriter::begin_array(std::size_t) { out_.StartArray(); }
-
-void JsonWriter::end_array() { out_.EndArray(); }
-
-void JsonWriter::key(std::string_view key) { out_.text(key); }
-
-void JsonWriter::null() { out_.Null(); }
-
-void JsonWriter::boolean(bool value) { out_.Bool(value); }
-
-void JsonWriter::int64(std::int64_t value) { out_.Int64(value); }
-
-void JsonWriter::uint64(std::uint64_t value) { out_.Uint64(value); }
-
-void JsonWriter::float64(double value) {
-  if (std::isfinite(value)) [[likely]] {
-    out_.Double(value);  // Grisu2: digits that read back to the same double
-  } else if (std::isnan(value)) {
-    out_.plain_text("NaN");
-  } else {
-    out_.plain_text(value > 0 ? "Infinity" : "-Infinity");
-  }
-}
-
-void JsonWriter::string(std::string_view value) { out_.text(value); }
-
-void JsonWriter::binary(const void* data, std::size_t size) {
-  out_.base64(static_cast<const unsigned char*>(data), size);
+  out_.String(scratch_.data(), static_cast<rapidjson::SizeType>(scratch_.size()));
 }
 
 void JsonWriter::big_integer(std::string_view decimal) {
@@ -227,7 +175,7 @@ void JsonWriter::big_integer(std::string_view decimal) {
   if (is_json_integer(decimal) && digits <= kMaxBareDigits) {
     out_.RawValue(decimal.data(), decimal.size(), rapidjson::kNumberType);
   } else {
-    out_.text(decimal);
+    text(decimal);
   }
 }
 

@@ -2,30 +2,23 @@
 // from one message to the next.
 #pragma once
 
+// Not RAPIDJSON_SSE2: RapidJSON 1.1.0's (Debian 12's) SSE2 string scan leaves 0x1A-0x1F
+// unescaped (its threshold is 0x19), which is invalid JSON (Json.RandomBytesAlwaysGiveValidJson).
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+
+#include <string>
 
 #include "event_bridge/writer.hpp"
 
 namespace event_bridge {
 
-// RapidJSON's Writer (commas, colons, numbers, nesting) with a faster string path: one
-// pass that escapes, checks UTF-8 and copies eight plain ASCII bytes at a time, where
-// RapidJSON's own String() handles one byte per iteration.
-class JsonOutput final : public rapidjson::Writer<rapidjson::StringBuffer> {
- public:
-  explicit JsonOutput(rapidjson::StringBuffer& buffer) : Writer(buffer) {}
-
-  // A string value or key. Ill-formed UTF-8 becomes U+FFFD, one per maximal ill-formed
-  // subsequence (Unicode 15, section 3.9, "U+FFFD substitution of maximal subparts").
-  void text(std::string_view value);
-  // A value whose characters never need escaping, written between quotes.
-  void plain_text(std::string_view value);
-  // Padded standard base64 (RFC 4648 section 4), between quotes.
-  void base64(const unsigned char* data, std::size_t size);
-};
-
-// Always produces valid JSON: invalid UTF-8 in keys and strings becomes U+FFFD;
+// RapidJSON's compact Writer writes everything: structure, numbers, and every string
+// (its escaping). What this class adds are the normalizations of docs/ENVELOPE.md, done
+// before RapidJSON sees the value.
+// Always produces valid JSON: invalid UTF-8 in keys and strings becomes U+FFFD, one per
+// maximal ill-formed subsequence (Unicode 15, section 3.9, "U+FFFD substitution of
+// maximal subparts"), since RapidJSON would only refuse it;
 // non-finite floats become the strings "NaN", "Infinity", "-Infinity"; binary becomes a
 // padded standard base64 string; a big_integer that is not a JSON integer literal is
 // written as a string. Not thread-safe; not copyable.
@@ -55,8 +48,12 @@ class JsonWriter final : public Writer {
   void clear() override;
 
  private:
+  // A string value or key, through RapidJSON's String().
+  void text(std::string_view value);
+
   rapidjson::StringBuffer buffer_;
-  JsonOutput out_;
+  rapidjson::Writer<rapidjson::StringBuffer> out_;
+  std::string scratch_;  // repaired UTF-8 and base64 text, reused
 };
 
 }  // namespace event_bridge

@@ -32,15 +32,25 @@ void MessageBuffer::grow(std::size_t extra) {
 
 MsgpackWriter::MsgpackWriter() : buffer_(kInitialCapacity), packer_(buffer_) {}
 
-void MsgpackWriter::begin_map(std::size_t size) { msgpack_out::map(buffer_, size); }
+void MsgpackWriter::begin_map(std::size_t size) {
+  packer_.pack_map(msgpack_out::checked_size(size, "map"));
+}
 
-void MsgpackWriter::begin_array(std::size_t size) { msgpack_out::array(buffer_, size); }
+void MsgpackWriter::begin_array(std::size_t size) {
+  packer_.pack_array(msgpack_out::checked_size(size, "array"));
+}
 
-void MsgpackWriter::key(std::string_view key) { msgpack_out::str(buffer_, key); }
+void MsgpackWriter::key(std::string_view key) { string(key); }
 
-void MsgpackWriter::null() { msgpack_out::nil(buffer_); }
+void MsgpackWriter::null() { packer_.pack_nil(); }
 
-void MsgpackWriter::boolean(bool value) { msgpack_out::boolean(buffer_, value); }
+void MsgpackWriter::boolean(bool value) {
+  if (value) {
+    packer_.pack_true();
+  } else {
+    packer_.pack_false();
+  }
+}
 
 void MsgpackWriter::int64(std::int64_t value) { packer_.pack_int64(value); }
 
@@ -56,12 +66,18 @@ void MsgpackWriter::float64(double value) {
   buffer_.commit(9);
 }
 
-void MsgpackWriter::string(std::string_view value) { msgpack_out::str(buffer_, value); }
-
-void MsgpackWriter::binary(const void* data, std::size_t size) {
-  msgpack_out::bytes(buffer_, std::string_view(static_cast<const char*>(data), size), false);
+void MsgpackWriter::string(std::string_view value) {
+  const std::uint32_t size = msgpack_out::checked_size(value.size(), "str");
+  packer_.pack_str(size);
+  packer_.pack_str_body(value.data(), size);
 }
 
-void MsgpackWriter::big_integer(std::string_view decimal) { msgpack_out::str(buffer_, decimal); }
+void MsgpackWriter::binary(const void* data, std::size_t size) {
+  const std::uint32_t checked = msgpack_out::checked_size(size, "bin");
+  packer_.pack_bin(checked);
+  packer_.pack_bin_body(static_cast<const char*>(data), checked);
+}
+
+void MsgpackWriter::big_integer(std::string_view decimal) { string(decimal); }
 
 }  // namespace event_bridge

@@ -1,5 +1,7 @@
 // MessagePack implementation of Writer: msgpack-c's packer over a buffer that is reused
-// from one message to the next.
+// from one message to the next. Every value kind but float64 is msgpack-c's encoding;
+// the inline encoders of msgpack_buffer.hpp (the content walker's fast path) are tested
+// byte for byte against it (tests/cpp/encode_test.cpp, MsgpackDirectMatchesPacker).
 #pragma once
 
 #include <msgpack/pack.hpp>

@@ -669,9 +669,10 @@ TEST(MakeWriter, PicksTheFormat) {
 }
 
 // The inline encoders the content walker writes with (msgpack_buffer.hpp) give exactly
-// the bytes of the MsgpackWriter calls, mixed in one buffer, across its growth and at
-// every header boundary; a cached key block gives the bytes of key().
-TEST(MsgpackDirect, DirectWritesGiveTheBytesOfWriterCalls) {
+// the bytes of msgpack-c's packer (MsgpackWriter's calls: pack_map, pack_array,
+// pack_str, pack_bin, pack_nil, pack_true/false), mixed in one buffer, across its growth
+// and at every header boundary; a cached key block gives the bytes of key().
+TEST(MsgpackDirect, MsgpackDirectMatchesPacker) {
   auto plain = make_writer(Format::kMsgpack);
   auto mixed = make_writer(Format::kMsgpack);
   ASSERT_NE(mixed->msgpack_buffer(), nullptr);
