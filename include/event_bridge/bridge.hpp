@@ -21,6 +21,8 @@
 
 namespace event_bridge {
 
+class BufferPool;
+
 enum class Outcome : std::uint8_t {
   kAccepted,  // queued for the broker
   kFiltered,  // the filter rejected the name; nothing was encoded
@@ -138,8 +140,15 @@ class Bridge {
  private:
   struct Entry {
     std::shared_ptr<const RouteDecision> decision;
-    std::string payload;
-    std::string key;
+    // The envelope, then the message key, in one buffer from pool_ (capacity bytes).
+    std::unique_ptr<char[]> data;
+    std::size_t capacity = 0;
+    std::size_t payload_size = 0;
+    std::size_t key_size = 0;
+    std::string_view payload() const { return {data.get(), payload_size}; }
+    std::string_view key() const { return {data.get() + payload_size, key_size}; }
+    // The memory it holds, as the buffer limits count it.
+    std::size_t size() const { return capacity; }
     std::uint64_t seq = 0;
     std::uint32_t next_topic = 0;   // index into decision->topics
     std::int32_t retry_topic = -1;  // >= 0: a retry of one record to this topic index
@@ -156,6 +165,8 @@ class Bridge {
   void note_drop_locked(std::uint64_t seq);
   void publish_gap_if_due();
   Outcome enqueue(Entry&& entry, bool count_published = true);
+  void fill(Entry& entry, std::string_view payload, std::string_view key);
+  void recycle(Entry& entry);
   std::size_t undelivered() const;
   static std::size_t remaining_records(const Entry& entry);
 
@@ -167,6 +178,7 @@ class Bridge {
   std::string head_prefix_;  // {8 entries, "version": 1, "id"
   std::string head_suffix_;  // "instance": ..., "source": ..., "content"
   TopicSpec topic_spec_;
+  std::unique_ptr<BufferPool> pool_;
 
   // Front buffer.
   mutable std::mutex mutex_;

@@ -225,20 +225,25 @@ void PyContent::write(Writer& writer, int max_depth, NormalizationCounters& coun
   direct_ = writer.msgpack_buffer();
   counters_ = &counters;
   max_depth_ = max_depth;
-  stack_.clear();
+  open_ = 0;
   walk(content_, 0);
   if (PyErr_Occurred()) PyErr_Clear();  // never leave an error behind for the caller
 }
 
 bool PyContent::enter(PyObject* container) {
-  for (PyObject* open : stack_) {
-    if (open == container) {
+  for (std::size_t i = 0; i < open_; ++i) {
+    if (stack_[i] == container) {
       counters_->cycles.fetch_add(1, std::memory_order_relaxed);
       writer_->string("<cycle>");
       return false;
     }
   }
-  stack_.push_back(container);
+  if (open_ == stack_.size()) [[unlikely]] {  // deeper than max_depth allows: not reached
+    counters_->depth_exceeded.fetch_add(1, std::memory_order_relaxed);
+    writer_->string("<max depth exceeded>");
+    return false;
+  }
+  stack_[open_++] = container;
   return true;
 }
 
@@ -638,7 +643,7 @@ namespace {
 bool key_text(PyObject* value, std::string& key) {
   if (PyUnicode_Check(value)) {
     Py_ssize_t size = 0;
-    const char* utf8 = PyUnicode_AsUTF8AndSize(value, &size);
+    const char* utf8 = utf8_view(value, &size);
     if (!utf8 || size == 0) {
       PyErr_Clear();
       return false;

@@ -4,6 +4,7 @@
 
 #include <Python.h>
 
+#include <array>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -120,7 +121,7 @@ class PyContent final : public ContentSource {
   void write_int(PyObject* value);
   void write_repr(PyObject* value);
   bool enter(PyObject* container);  // false: a cycle
-  void leave() { stack_.pop_back(); }
+  void leave() { --open_; }
 
   PyObject* content_;
   KeySegments* key_segments_;
@@ -131,7 +132,10 @@ class PyContent final : public ContentSource {
   MessageBuffer* direct_ = nullptr;  // writer_'s MessagePack buffer, written directly
   NormalizationCounters* counters_ = nullptr;
   int max_depth_ = 64;
-  std::vector<PyObject*> stack_;  // containers being walked, for cycle detection
+  // Containers being walked, for cycle detection: at most one per nesting level, so a
+  // fixed array (no allocation per event, and safe if as_dict() publishes re-entrantly).
+  std::array<PyObject*, kMaxDepthLimit + 2> stack_;
+  std::size_t open_ = 0;
 };
 
 // The UTF-8 bytes of a str (borrowed, cached by the str); nullptr with an error set when

@@ -3,12 +3,26 @@
 #include "event_bridge/envelope.hpp"
 
 #include <chrono>
+#include <cstring>
+#include <limits>
 #include <random>
 
 namespace event_bridge {
 namespace {
 
 constexpr char kHexDigits[] = "0123456789abcdef";
+
+// "00".."ff": a byte's two hex digits as one two-byte copy.
+struct HexPairs {
+  char text[512];
+  constexpr HexPairs() : text() {
+    for (int i = 0; i < 256; ++i) {
+      text[2 * i] = kHexDigits[i >> 4];
+      text[2 * i + 1] = kHexDigits[i & 0x0f];
+    }
+  }
+};
+constexpr HexPairs kHexPairs;
 
 // "00".."99" back to back, so two digits are one two-byte copy.
 constexpr char kDigitPairs[] =
@@ -17,7 +31,6 @@ constexpr char kDigitPairs[] =
     "8081828384858687888990919293949596979899";
 
 constexpr std::int64_t kUsPerSecond = 1000000;
-constexpr std::int64_t kUsPerDay = 86400 * kUsPerSecond;
 // RFC 3339 has four-digit years only: 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z.
 constexpr std::int64_t kMinTimestampUs = -62167219200LL * kUsPerSecond;
 constexpr std::int64_t kMaxTimestampUs = 253402300800LL * kUsPerSecond - 1;
@@ -84,12 +97,10 @@ void write_envelope_head(Writer& writer, const EnvelopeFields& fields) {
 }
 
 void format_uuid(const Uuid& uuid, char out[36]) {
-  char* p = out;
-  for (std::size_t i = 0; i < uuid.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) *p++ = '-';
-    *p++ = kHexDigits[uuid[i] >> 4];
-    *p++ = kHexDigits[uuid[i] & 0x0f];
-  }
+  // 8-4-4-4-12: where each byte's two digits go.
+  static constexpr std::uint8_t kAt[16] = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+  for (std::size_t i = 0; i < 16; ++i) std::memcpy(out + kAt[i], kHexPairs.text + 2 * uuid[i], 2);
+  out[8] = out[13] = out[18] = out[23] = '-';
 }
 
 std::string format_uuid(const Uuid& uuid) {
@@ -117,31 +128,45 @@ void format_timestamp(std::int64_t timestamp_us, char out[27]) {
   if (timestamp_us > kMaxTimestampUs) timestamp_us = kMaxTimestampUs;
 
   // Floor division: -1 us is the last microsecond of 1969-12-31, not of 1970-01-01.
-  std::int64_t days = timestamp_us / kUsPerDay;
-  std::int64_t us_of_day = timestamp_us % kUsPerDay;
-  if (us_of_day < 0) {
-    us_of_day += kUsPerDay;
-    --days;
+  std::int64_t seconds = timestamp_us / kUsPerSecond;
+  std::int64_t micros_signed = timestamp_us % kUsPerSecond;
+  if (micros_signed < 0) {
+    micros_signed += kUsPerSecond;
+    --seconds;
   }
-  const CivilDate date = civil_from_days(days);
-  const auto seconds_of_day = static_cast<unsigned>(us_of_day / kUsPerSecond);
-  const auto micros = static_cast<unsigned>(us_of_day % kUsPerSecond);
-  const auto year = static_cast<unsigned>(date.year);
-
-  char* p = out;
-  p = put2(p, year / 100);
-  p = put2(p, year % 100);
-  *p++ = '-';
-  p = put2(p, date.month);
-  *p++ = '-';
-  p = put2(p, date.day);
-  *p++ = 'T';
-  p = put2(p, seconds_of_day / 3600);
-  *p++ = ':';
-  p = put2(p, seconds_of_day / 60 % 60);
-  *p++ = ':';
-  p = put2(p, seconds_of_day % 60);
-  *p++ = '.';
+  const auto micros = static_cast<unsigned>(micros_signed);
+  // Events come in bursts within the same second: "YYYY-MM-DDTHH:MM:SS." is formatted
+  // once per second per thread and copied after that.
+  thread_local std::int64_t cached_seconds = std::numeric_limits<std::int64_t>::min();
+  thread_local char cached_prefix[20];
+  if (seconds != cached_seconds) {
+    std::int64_t days = seconds / 86400;
+    std::int64_t second_of_day = seconds % 86400;
+    if (second_of_day < 0) {
+      second_of_day += 86400;
+      --days;
+    }
+    const CivilDate date = civil_from_days(days);
+    const auto seconds_of_day = static_cast<unsigned>(second_of_day);
+    const auto year = static_cast<unsigned>(date.year);
+    char* p = cached_prefix;
+    p = put2(p, year / 100);
+    p = put2(p, year % 100);
+    *p++ = '-';
+    p = put2(p, date.month);
+    *p++ = '-';
+    p = put2(p, date.day);
+    *p++ = 'T';
+    p = put2(p, seconds_of_day / 3600);
+    *p++ = ':';
+    p = put2(p, seconds_of_day / 60 % 60);
+    *p++ = ':';
+    p = put2(p, seconds_of_day % 60);
+    *p = '.';
+    cached_seconds = seconds;
+  }
+  std::memcpy(out, cached_prefix, sizeof cached_prefix);
+  char* p = out + sizeof cached_prefix;
   p = put2(p, micros / 10000);
   p = put2(p, micros / 100 % 100);
   p = put2(p, micros % 100);

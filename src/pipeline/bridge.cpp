@@ -9,6 +9,7 @@
 #include "core/logging.hpp"
 #include "event_bridge/errors.hpp"
 #include "event_bridge/msgpack_buffer.hpp"
+#include "pipeline/buffer_pool.hpp"
 
 namespace event_bridge {
 
@@ -59,6 +60,20 @@ Writer& thread_writer(Format format) {
 
 }  // namespace
 
+void Bridge::fill(Entry& entry, std::string_view payload, std::string_view key) {
+  BufferPool::Buffer buffer = pool_->take(payload.size() + key.size());
+  std::memcpy(buffer.data.get(), payload.data(), payload.size());
+  if (!key.empty()) std::memcpy(buffer.data.get() + payload.size(), key.data(), key.size());
+  entry.data = std::move(buffer.data);
+  entry.capacity = buffer.capacity;
+  entry.payload_size = payload.size();
+  entry.key_size = key.size();
+}
+
+void Bridge::recycle(Entry& entry) {
+  pool_->give_back(BufferPool::Buffer{std::move(entry.data), entry.capacity});
+}
+
 std::size_t Bridge::remaining_records(const Entry& entry) {
   return entry.retry_topic >= 0 ? 1 - entry.next_topic
                                 : entry.decision->topics.size() - entry.next_topic;
@@ -80,7 +95,8 @@ Bridge::Bridge(Config config, std::unique_ptr<Transport> transport)
       router_(config_),
       transport_(std::move(transport)),
       instance_(format_uuid(random_uuid())),
-      source_(config_.source_id.empty() ? host_name() : config_.source_id) {
+      source_(config_.source_id.empty() ? host_name() : config_.source_id),
+      pool_(std::make_unique<BufferPool>()) {
   if (!transport_) throw ConfigError("transport", "no transport given");
   topic_spec_.partitions = config_.topic_partitions;
   topic_spec_.replication_factor = config_.topic_replication_factor;
@@ -173,16 +189,20 @@ Outcome Bridge::publish(std::string_view name, const EventMeta& meta, ContentSou
     write_envelope_tail(writer);
   }
 
+  // The key before the copy, so that envelope and key share one allocation; the scratch
+  // string keeps its capacity from one event to the next.
+  thread_local std::string key;
+  key.clear();
+  content.find_key(*decision->key_paths, key);
   Entry entry;
   entry.decision = std::move(decision);
   entry.seq = fields.seq;
-  entry.payload.assign(writer.view());
-  content.find_key(*entry.decision->key_paths, entry.key);
+  fill(entry, writer.view(), key);
   return enqueue(std::move(entry));
 }
 
 Outcome Bridge::enqueue(Entry&& entry, bool count_published) {
-  const std::size_t bytes = entry.payload.size() + entry.key.size() + kEntryOverhead;
+  const std::size_t bytes = entry.size() + kEntryOverhead;
   bool wake = false;
   std::uint64_t dropped = 0;
   {
@@ -203,7 +223,7 @@ Outcome Bridge::enqueue(Entry&& entry, bool count_published) {
       Entry& oldest = buffer_.front();
       // Also an event already on some of its topics: it misses the others.
       if (oldest.retry_topic < 0) note_drop_locked(oldest.seq);
-      buffer_bytes_ -= oldest.payload.size() + oldest.key.size() + kEntryOverhead;
+      buffer_bytes_ -= oldest.size() + kEntryOverhead;
       buffer_records_ -= remaining_records(oldest);
       buffer_.pop_front();
       ++dropped;
@@ -281,7 +301,7 @@ void Bridge::publish_gap_if_due() {
   Entry entry;
   entry.decision = router_.verbose_only(kGapEventName);
   entry.seq = 0;  // never itself reported as a gap
-  entry.payload.assign(writer.view());
+  fill(entry, writer.view(), {});
   gap_records_.fetch_add(1, std::memory_order_relaxed);
   enqueue(std::move(entry), /*count_published=*/false);
 }
@@ -351,7 +371,7 @@ bool Bridge::drain_once() {
       std::size_t bytes = 0;
       while (!buffer_.empty() && batch.size() < kBatchEvents && bytes < kBatchBytes) {
         Entry& front = buffer_.front();
-        const std::size_t size = front.payload.size() + front.key.size() + kEntryOverhead;
+        const std::size_t size = front.size() + kEntryOverhead;
         const std::size_t entry_records = remaining_records(front);
         bytes += size;
         buffer_bytes_ -= size;
@@ -368,11 +388,13 @@ bool Bridge::drain_once() {
   if (batch.empty()) return false;
   std::size_t done = 0;
   while (done < batch.size() && produce_entry(batch[done])) ++done;
+  // Transports copy what produce() takes (Transport::produce): the buffers are free again.
+  for (std::size_t i = 0; i < done; ++i) recycle(batch[i]);
   if (done < batch.size()) {
     holding_back_.store(true, std::memory_order_relaxed);
     std::lock_guard<std::mutex> lock(mutex_);
     for (std::size_t i = batch.size(); i-- > done;) {
-      buffer_bytes_ += batch[i].payload.size() + batch[i].key.size() + kEntryOverhead;
+      buffer_bytes_ += batch[i].size() + kEntryOverhead;
       buffer_records_ += remaining_records(batch[i]);
       buffer_.push_front(std::move(batch[i]));
     }
@@ -414,8 +436,8 @@ bool Bridge::produce_entry(Entry& entry) {
     OutboundRecord record;
     record.topic_index = index;
     record.topic = topic;
-    record.key = entry.key;
-    record.payload = entry.payload;
+    record.key = entry.key();
+    record.payload = entry.payload();
     record.event_name = decision.name;
     record.content_type = content_type(config_.format);
     const ProduceResult result = transport_->produce(record);
@@ -455,8 +477,7 @@ void Bridge::on_delivery(const DeliveryReport& report) {
   // message.timeout.ms): produce it again, from the front of the buffer.
   Entry retry;
   retry.decision = router_.decide(report.event_name);
-  retry.payload.assign(report.payload);
-  retry.key.assign(report.key);
+  fill(retry, report.payload, report.key);
   retry.retry_topic = -1;
   for (std::uint32_t index : retry.decision->topics) {
     if (router_.topic(index) == report.topic) retry.retry_topic = static_cast<std::int32_t>(index);
@@ -467,7 +488,7 @@ void Bridge::on_delivery(const DeliveryReport& report) {
   }
   retried_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mutex_);
-  buffer_bytes_ += retry.payload.size() + retry.key.size() + kEntryOverhead;
+  buffer_bytes_ += retry.size() + kEntryOverhead;
   buffer_records_ += remaining_records(retry);
   buffer_.push_front(std::move(retry));
 }
