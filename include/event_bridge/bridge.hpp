@@ -47,6 +47,11 @@ struct NormalizationCounters {
   std::atomic<std::uint64_t> depth_exceeded{0};
   std::atomic<std::uint64_t> as_dict_errors{0};
   std::atomic<std::uint64_t> big_integers{0};
+  // A conversion that raised (Enum.value, iterating a set, a memoryview, a dataclass
+  // field), written as a placeholder carrying the error.
+  std::atomic<std::uint64_t> value_errors{0};
+  // strs with lone surrogates (no UTF-8), written with backslash escapes.
+  std::atomic<std::uint64_t> escaped_strs{0};
 };
 
 struct EventMeta {
@@ -94,7 +99,7 @@ struct Stats {
   std::uint64_t gap_records = 0;          // gap records published
   std::uint64_t pending_gap_count = 0;    // drops not yet reported by a gap record
   std::uint64_t stringified_keys = 0, repr_fallbacks = 0, cycles = 0, depth_exceeded = 0,
-                as_dict_errors = 0, big_integers = 0;
+                as_dict_errors = 0, big_integers = 0, value_errors = 0, escaped_strs = 0;
   std::uint64_t buffered_events = 0;
   std::uint64_t buffered_bytes = 0;
   std::uint64_t in_flight = 0;  // records inside the transport

@@ -261,6 +261,7 @@ void PyContent::write_str(PyObject* str) {
   }
   // Lone surrogates have no UTF-8: escape them instead of failing.
   PyErr_Clear();
+  counters_->escaped_strs.fetch_add(1, std::memory_order_relaxed);
   PyObject* bytes = PyUnicode_AsEncodedString(str, "utf-8", "backslashreplace");
   if (bytes) {
     writer_->string(std::string_view(PyBytes_AS_STRING(bytes),
@@ -456,6 +457,7 @@ void PyContent::walk_sequence(PyObject* sequence, int depth) {
 void PyContent::walk_set(PyObject* set, int depth) {
   PyObject* items = PySequence_List(set);
   if (!items) {
+    counters_->value_errors.fetch_add(1, std::memory_order_relaxed);
     const std::string reason = take_exception();
     writer_->string("<set iteration raised " + reason + ">");
     return;
@@ -509,6 +511,7 @@ void PyContent::walk_object(PyObject* value, int depth) {
   if (PyType_IsSubtype(type, reinterpret_cast<PyTypeObject*>(g_types.enum_type))) {
     PyObject* member_value = PyObject_GetAttr(value, g_types.value_attr);
     if (!member_value) {
+      counters_->value_errors.fetch_add(1, std::memory_order_relaxed);
       const std::string reason = take_exception();
       writer_->string("<Enum.value raised " + reason + ">");
       return;
@@ -534,6 +537,7 @@ void PyContent::walk_object(PyObject* value, int depth) {
   if (PyMemoryView_Check(value)) {
     PyObject* bytes = PyBytes_FromObject(value);
     if (!bytes) {
+      counters_->value_errors.fetch_add(1, std::memory_order_relaxed);
       const std::string reason = take_exception();
       writer_->string("<memoryview raised " + reason + ">");
       return;
@@ -617,6 +621,7 @@ void PyContent::walk_dataclass(PyObject* value, int depth) {
     if (!name || !PyUnicode_Check(name)) {
       PyErr_Clear();
       Py_XDECREF(name);
+      counters_->value_errors.fetch_add(1, std::memory_order_relaxed);
       writer_->key("<field " + std::to_string(i) + ">");
       writer_->null();
       continue;
@@ -625,6 +630,7 @@ void PyContent::walk_dataclass(PyObject* value, int depth) {
     PyObject* field_value = PyObject_GetAttr(value, name);
     Py_DECREF(name);
     if (!field_value) {
+      counters_->value_errors.fetch_add(1, std::memory_order_relaxed);
       const std::string reason = take_exception();
       writer_->string("<attribute raised " + reason + ">");
       continue;

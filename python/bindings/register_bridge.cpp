@@ -87,6 +87,8 @@ class PyBridge {
     normalized["depth_exceeded"] = s.depth_exceeded;
     normalized["as_dict_errors"] = s.as_dict_errors;
     normalized["big_integers"] = s.big_integers;
+    normalized["value_errors"] = s.value_errors;
+    normalized["escaped_strs"] = s.escaped_strs;
     d["normalized"] = normalized;
     d["buffered_events"] = s.buffered_events;
     d["buffered_bytes"] = s.buffered_bytes;
@@ -239,7 +241,7 @@ void register_bridge(py::module_& m) {
   }
   py::class_<PyBridge>(m, "Bridge")
       .def(py::init<const py::dict&>(), py::arg("config"))
-      .def("publish", &PyBridge::publish, py::arg("name"), py::arg("content"),
+      .def("publish", &PyBridge::publish, py::arg("name"), py::arg("content"), py::kw_only(),
            py::arg("id") = py::none(), py::arg("timestamp") = py::none())
       .def("publish_event", &PyBridge::publish_event, py::arg("event"))
       .def_property_readonly("publish_event_fast", &make_publish_event)

@@ -80,6 +80,8 @@ void register_codec(py::module_& m) {
         normalized["depth_exceeded"] = counters.depth_exceeded.load();
         normalized["as_dict_errors"] = counters.as_dict_errors.load();
         normalized["big_integers"] = counters.big_integers.load();
+        normalized["value_errors"] = counters.value_errors.load();
+        normalized["escaped_strs"] = counters.escaped_strs.load();
         const std::string_view bytes = writer->view();
         return py::make_tuple(py::bytes(bytes.data(), bytes.size()), normalized);
       },

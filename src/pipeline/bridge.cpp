@@ -584,6 +584,8 @@ Stats Bridge::stats() const {
   s.cycles = normalization_.cycles.load(std::memory_order_relaxed);
   s.depth_exceeded = normalization_.depth_exceeded.load(std::memory_order_relaxed);
   s.as_dict_errors = normalization_.as_dict_errors.load(std::memory_order_relaxed);
+  s.value_errors = normalization_.value_errors.load(std::memory_order_relaxed);
+  s.escaped_strs = normalization_.escaped_strs.load(std::memory_order_relaxed);
   s.big_integers = normalization_.big_integers.load(std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import json
 import subprocess
 import sys
@@ -380,3 +381,28 @@ def test_huge_max_depth_with_deep_content_does_not_crash_the_interpreter(cluster
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, f"interpreter died with {result.returncode}"
     assert result.stdout.strip() in ("accepted", "refused")
+
+
+class ValueRaises(enum.Enum):
+    A = 1
+
+    def __getattribute__(self, name):
+        if name == "value":
+            raise RuntimeError("no value")
+        return super().__getattribute__(name)
+
+
+def test_every_placeholder_is_counted():
+    # Each conversion that raised is a placeholder and a value_errors count; a str with lone
+    # surrogates is escaped and an escaped_strs count: nothing normalized goes uncounted.
+    counters: dict = {}
+    got = unpack(event_bridge.encode("n", [
+        ValueRaises.A, IterRaisesSet({1}), released_memoryview(), broken_dataclass(), "x\ud800",
+    ], counters=counters))["content"]
+    assert got[0] == "<Enum.value raised RuntimeError: no value>"
+    assert got[1] == "<set iteration raised RuntimeError: no iteration>"
+    assert got[2].startswith("<memoryview raised ValueError")
+    assert got[3]["b"].startswith("<attribute raised AttributeError")
+    assert got[4] == "x\\ud800"
+    assert counters["value_errors"] == 4
+    assert counters["escaped_strs"] == 1

@@ -117,7 +117,7 @@ def test_normalization_counters_accumulate_in_stats(cluster, bridges):
     bridge.publish("kytos/a", {1: object(), "big": 2**80, "loop": loop})
     bridge.publish("kytos/a", {2: "x"})
     assert bridge.stats()["normalized"] == {"stringified_keys": 2, "repr_fallbacks": 1, "cycles": 1,
-                                            "depth_exceeded": 0, "as_dict_errors": 0, "big_integers": 1}
+                                            "depth_exceeded": 0, "as_dict_errors": 0, "big_integers": 1, "value_errors": 0, "escaped_strs": 0}
 
 
 # ---------------------------------------------------------------------------- routing
@@ -571,3 +571,12 @@ def test_publishing_threads_racing_close_keep_the_books_straight(cluster, bridge
     assert stats["dropped"]["closed"] == left
     assert stats["published"] * 2 == stats["delivered"] + left  # every record: delivered or counted
     assert stats["buffered_events"] == stats["in_flight"] == 0
+
+
+def test_publish_takes_id_and_timestamp_by_keyword_only(cluster):
+    # publish(name, content, some_id) would silently take the id for something else.
+    with make_bridge(cluster) as bridge:
+        with pytest.raises(TypeError):
+            bridge.publish("kytos/topology.link_up", {}, "a0f9a5a6-0000-4000-8000-000000000000")
+        assert bridge.publish("kytos/topology.link_up", {},
+                              id="a0f9a5a6-0000-4000-8000-000000000000") == "accepted"

@@ -11,7 +11,7 @@ STATS = {
     "failed_retriable": 1, "failed_terminal": 0, "retried": 1,
     "dropped": {"buffer_full": 3, "closed": 0}, "oversize": 0, "topic_create_failures": 0,
     "normalized": {"stringified_keys": 1, "repr_fallbacks": 2, "cycles": 0,
-                   "depth_exceeded": 0, "as_dict_errors": 0, "big_integers": 0},
+                   "depth_exceeded": 0, "as_dict_errors": 0, "big_integers": 0, "value_errors": 0, "escaped_strs": 0},
     "buffered_events": 60, "buffered_bytes": 6000, "in_flight": 1, "last_seq": 8,
     "topics": 2, "cached_names": 3, "gap_records": 1, "pending_gap_count": 0, "connection": "up", "closed": False, "instance": "x",
     "last_errors": [],
