@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from event_bridge.testing import MockCluster
+
 from conftest import KEY, mock_settings, napp_copy, set_settings, status
 
 def test_loads_at_startup_on_the_loop_thread_and_publishes(tmp_path, mock, standin_controller):
@@ -335,13 +337,12 @@ def wait_until(predicate, timeout=20.0, poll=0.05):
 
 
 def test_dropped_events_make_the_status_degraded_for_a_while(tmp_path, mock, standin_controller):
-    """Degraded while the broker is down, and after it is back for LOSS_WINDOW seconds after
+    """Degraded while the broker is down, and once it is back for LOSS_WINDOW seconds after
     the status read that first saw the drops."""
+    mock.set_broker_down(1)  # from the start: events wait in the front buffer, which overflows
     controller = standin_controller(napp_copy(tmp_path, **mock_settings(
         mock, BUFFER_MAX_EVENTS=50, NAPP_TOPICS_ENABLED=False)))
     napp = controller.napps[KEY]
-    assert status(controller)["state"] == "running"
-    mock.set_broker_down(1)
     for i in range(1000):
         controller.put_event("kytos/mef_eline.created", {"evc_id": f"e{i % 10}"})
     controller.wait_idle()
@@ -367,3 +368,21 @@ def test_dropped_events_make_the_status_degraded_for_a_while(tmp_path, mock, sta
     body = status(controller)
     assert (body["state"], body["reason"]) == ("running", "")
     assert body["stats"]["dropped"]["buffer_full"] == dropped
+
+
+def test_a_terminal_failure_makes_the_status_degraded(tmp_path, mock, standin_controller):
+    controller = standin_controller(napp_copy(tmp_path, **mock_settings(
+        mock, NAPP_TOPICS_ENABLED=False)))
+    napp = controller.napps[KEY]
+    controller.put_event("kytos/mef_eline.created", {"evc_id": "e0"})
+    controller.wait_idle()
+    assert napp._bridge.flush(10) == 0
+    assert status(controller)["state"] == "running"
+    mock.push_request_errors(MockCluster.PRODUCE, 10)  # MSG_SIZE_TOO_LARGE: terminal
+    controller.put_event("kytos/mef_eline.created", {"evc_id": "e1"})
+    controller.wait_idle()
+    assert napp._bridge.flush(10) == 0
+    body = status(controller)
+    assert body["broker"] == "up" and body["stats"]["failed_terminal"] == 1
+    assert body["last_errors"][0]["code"] == "MSG_SIZE_TOO_LARGE"
+    assert (body["state"], body["reason"].split(" (")[0]) == ("degraded", "1 lost recently")
