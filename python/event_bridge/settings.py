@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import math
 from types import ModuleType
 from typing import Any, Mapping, Union
 
@@ -60,7 +59,8 @@ def _flush_timeout(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _error("FLUSH_TIMEOUT", f"expected a number of seconds, got "
                                       f"{type(value).__name__} {value!r}")
-    if not math.isfinite(value) or not 0 <= value <= FLUSH_TIMEOUT_MAX:
+    # Comparisons, not math.isfinite: NaN fails both, and a huge int does not overflow.
+    if not 0 <= value <= FLUSH_TIMEOUT_MAX:
         raise _error("FLUSH_TIMEOUT", f"expected seconds between 0 and "
                                       f"{FLUSH_TIMEOUT_MAX:g}, got {value!r}")
     return float(value)

@@ -22,7 +22,7 @@ def error_of(**settings) -> ConfigError:
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, -1, -0.001,
-                                   FLUSH_TIMEOUT_MAX + 0.5, 1e12, 2**80])
+                                   FLUSH_TIMEOUT_MAX + 0.5, 1e12, 2**80, 10**400])
 def test_flush_timeout_out_of_range(value):
     error = error_of(FLUSH_TIMEOUT=value)
     assert error.field == "FLUSH_TIMEOUT"
