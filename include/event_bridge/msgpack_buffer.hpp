@@ -157,6 +157,55 @@ inline void boolean(MessageBuffer& buffer, bool value) {
   buffer.commit(1);
 }
 
+// A type byte and `bytes` big-endian bytes of `value`.
+inline void typed(MessageBuffer& buffer, unsigned code, std::uint64_t value, int bytes) {
+  char* const out = buffer.room(9);
+  out[0] = static_cast<char>(code);
+  for (int i = 0; i < bytes; ++i) out[1 + i] = static_cast<char>(value >> (8 * (bytes - 1 - i)));
+  buffer.commit(1 + static_cast<std::size_t>(bytes));
+}
+
+// The smallest encoding, as packer::pack_uint64 / pack_int64 choose it (fixint, then
+// uint 8/16/32/64 for non-negative values, int 8/16/32/64 for negative ones).
+inline void uint64(MessageBuffer& buffer, std::uint64_t value) {
+  if (value < 128) {
+    *buffer.room(1) = static_cast<char>(value);
+    buffer.commit(1);
+  } else if (value < 256) {
+    typed(buffer, 0xcc, value, 1);
+  } else if (value < 65536) {
+    typed(buffer, 0xcd, value, 2);
+  } else if (value < (std::uint64_t{1} << 32)) {
+    typed(buffer, 0xce, value, 4);
+  } else {
+    typed(buffer, 0xcf, value, 8);
+  }
+}
+
+inline void int64(MessageBuffer& buffer, std::int64_t value) {
+  if (value >= 0) return uint64(buffer, static_cast<std::uint64_t>(value));
+  const auto bits = static_cast<std::uint64_t>(value);
+  if (value >= -32) {
+    *buffer.room(1) = static_cast<char>(value);
+    buffer.commit(1);
+  } else if (value >= -128) {
+    typed(buffer, 0xd0, bits, 1);
+  } else if (value >= -32768) {
+    typed(buffer, 0xd1, bits, 2);
+  } else if (value >= -(std::int64_t{1} << 31)) {
+    typed(buffer, 0xd2, bits, 4);
+  } else {
+    typed(buffer, 0xd3, bits, 8);
+  }
+}
+
+// Always float 64, as MsgpackWriter::float64 writes it.
+inline void float64(MessageBuffer& buffer, double value) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  typed(buffer, 0xcb, bits, 8);
+}
+
 // Short keys are cached encoded (header + bytes, at most kKeyBlock bytes) and copied back
 // as one fixed-size block; `encoded` must have kKeyBlock readable bytes.
 inline constexpr std::size_t kKeyBlock = 40;

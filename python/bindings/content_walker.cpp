@@ -274,6 +274,19 @@ void PyContent::write_str(PyObject* str) {
 }
 
 void PyContent::write_int(PyObject* value) {
+#if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+  // 3.11's int is sign-and-size plus 30-bit digits (cpython/longintrepr.h): most event
+  // integers (ports, priorities, table ids, flags) are one digit, read in place.
+  if (direct_ && PyLong_CheckExact(value)) {
+    const Py_ssize_t ndigits = Py_SIZE(value);
+    if (ndigits >= -1 && ndigits <= 1) {
+      const auto digit0 = static_cast<std::int64_t>(
+          ndigits == 0 ? 0 : reinterpret_cast<PyLongObject*>(value)->ob_digit[0]);
+      msgpack_out::int64(*direct_, ndigits < 0 ? -digit0 : digit0);
+      return;
+    }
+  }
+#endif
   int overflow = 0;
   const long long signed_value = PyLong_AsLongLongAndOverflow(value, &overflow);
   if (overflow == 0) {
@@ -282,13 +295,21 @@ void PyContent::write_int(PyObject* value) {
       write_repr(value);
       return;
     }
-    writer_->int64(signed_value);
+    if (direct_) {
+      msgpack_out::int64(*direct_, signed_value);
+    } else {
+      writer_->int64(signed_value);
+    }
     return;
   }
   if (overflow > 0) {
     const unsigned long long unsigned_value = PyLong_AsUnsignedLongLong(value);
     if (!(unsigned_value == static_cast<unsigned long long>(-1) && PyErr_Occurred())) {
-      writer_->uint64(unsigned_value);
+      if (direct_) {
+        msgpack_out::uint64(*direct_, unsigned_value);
+      } else {
+        writer_->uint64(unsigned_value);
+      }
       return;
     }
     PyErr_Clear();
@@ -497,7 +518,11 @@ void PyContent::walk(PyObject* value, int depth) {
       writer_->null();
     }
   } else if (type == &PyFloat_Type) {
-    writer_->float64(PyFloat_AS_DOUBLE(value));
+    if (direct_) {
+      msgpack_out::float64(*direct_, PyFloat_AS_DOUBLE(value));
+    } else {
+      writer_->float64(PyFloat_AS_DOUBLE(value));
+    }
   } else if (type == &PyList_Type || type == &PyTuple_Type) {
     walk_sequence(value, depth);
   } else {

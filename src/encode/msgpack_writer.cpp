@@ -1,6 +1,5 @@
 #include "encode/msgpack_writer.hpp"
 
-#include <bit>
 #include <cstdlib>
 #include <limits>
 #include <new>
@@ -59,11 +58,7 @@ void MsgpackWriter::uint64(std::uint64_t value) { packer_.pack_uint64(value); }
 void MsgpackWriter::float64(double value) {
   // Not packer::pack_double: msgpack-c 4 writes integral doubles as integers, which
   // loses the type on decode and the sign of -0.0.
-  const auto bits = std::bit_cast<std::uint64_t>(value);
-  char* out = buffer_.room(9);
-  out[0] = static_cast<char>(0xcb);
-  for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
-  buffer_.commit(9);
+  msgpack_out::float64(buffer_, value);
 }
 
 void MsgpackWriter::string(std::string_view value) {

@@ -710,6 +710,39 @@ TEST(MsgpackDirect, MsgpackDirectMatchesPacker) {
       ASSERT_EQ(plain->view(), mixed->view()) << "size " << size;
     }
   }
+  // Integers at every boundary of their encodings, both signs, and floats.
+  const std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  const std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  std::vector<std::int64_t> ints = {kMin, kMin + 1, kMax, kMax - 1};
+  for (const std::int64_t edge : {0LL, 31LL, 32LL, 33LL, 127LL, 128LL, 255LL, 256LL, 32767LL,
+                                  32768LL, 65535LL, 65536LL, 2147483647LL, 2147483648LL,
+                                  4294967295LL, 4294967296LL}) {
+    for (const std::int64_t delta : {-1LL, 0LL, 1LL}) {
+      ints.push_back(edge + delta);
+      ints.push_back(-(edge + delta));
+    }
+  }
+  for (const std::int64_t value : ints) {
+    plain->int64(value);
+    msgpack_out::int64(direct, value);
+    ASSERT_EQ(plain->view(), mixed->view()) << "int64 " << value;
+    if (value >= 0) {
+      plain->uint64(static_cast<std::uint64_t>(value));
+      msgpack_out::uint64(direct, static_cast<std::uint64_t>(value));
+      ASSERT_EQ(plain->view(), mixed->view()) << "uint64 " << value;
+    }
+  }
+  for (const std::uint64_t value : {std::uint64_t{1} << 63, ~std::uint64_t{0}}) {
+    plain->uint64(value);
+    msgpack_out::uint64(direct, value);
+    ASSERT_EQ(plain->view(), mixed->view()) << "uint64 " << value;
+  }
+  for (const double value : {0.0, -0.0, 1.0, -2.5, 1e300, std::numeric_limits<double>::infinity(),
+                             std::numeric_limits<double>::quiet_NaN()}) {
+    plain->float64(value);
+    msgpack_out::float64(direct, value);
+    ASSERT_EQ(plain->view(), mixed->view()) << "float64 " << value;
+  }
 }
 
 }  // namespace
