@@ -4,32 +4,39 @@
 
 namespace event_bridge {
 
-std::size_t BufferPool::capacity_for(std::size_t size) {
-  if (size <= kMinCapacity) return kMinCapacity;
-  if (size > kMaxPooled) return size;
-  // 2^b >= size > 2^(b-1); classes 2^(b-1) * {5/4, 6/4, 7/4, 8/4}.
-  const unsigned b = static_cast<unsigned>(std::bit_width(size - 1));
-  const std::size_t quarter = std::size_t{1} << (b - 3);
+namespace {
+
+// Size classes: 256, then for each octave (2^(b-1), 2^b] the four quarters
+// 2^(b-1) + k * 2^(b-3), k = 1..4. Shifts only: this runs once per event.
+struct SizeClass {
+  std::size_t capacity;
+  int index;  // -1: not pooled
+};
+
+SizeClass size_class(std::size_t size) {
+  if (size <= BufferPool::kMinCapacity) return {BufferPool::kMinCapacity, 0};
+  if (size > BufferPool::kMaxPooled) return {size, -1};
+  const unsigned b = static_cast<unsigned>(std::bit_width(size - 1));  // 9..16
+  const unsigned shift = b - 3;
   const std::size_t base = std::size_t{1} << (b - 1);
-  const std::size_t steps = (size - base + quarter - 1) / quarter;  // 1..4
-  return base + steps * quarter;
+  const std::size_t steps = ((size - base - 1) >> shift) + 1;  // 1..4
+  return {base + (steps << shift), 1 + static_cast<int>(b - 9) * 4 + static_cast<int>(steps) - 1};
 }
 
+}  // namespace
+
+std::size_t BufferPool::capacity_for(std::size_t size) { return size_class(size).capacity; }
+
 int BufferPool::class_of(std::size_t capacity) {
-  if (capacity < kMinCapacity || capacity > kMaxPooled) return -1;
-  if (capacity == kMinCapacity) return 0;
-  const unsigned b = static_cast<unsigned>(std::bit_width(capacity - 1));
-  const std::size_t quarter = std::size_t{1} << (b - 3);
-  const std::size_t base = std::size_t{1} << (b - 1);
-  if ((capacity - base) % quarter != 0) return -1;
-  // b = 9 (257..512) is the first octave above kMinCapacity.
-  const int index = 1 + static_cast<int>(b - 9) * 4 + static_cast<int>((capacity - base) / quarter) - 1;
-  return index < kClasses ? index : -1;
+  // Only exact class sizes come back (what take() handed out).
+  const SizeClass c = size_class(capacity);
+  return c.capacity == capacity ? c.index : -1;
 }
 
 BufferPool::Buffer BufferPool::take(std::size_t size) {
-  const std::size_t capacity = capacity_for(size);
-  const int index = class_of(capacity);
+  const SizeClass c = size_class(size);
+  const std::size_t capacity = c.capacity;
+  const int index = c.index;
   if (index >= 0) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<Buffer>& pool = free_[index];
