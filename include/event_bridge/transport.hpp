@@ -86,8 +86,9 @@ class Transport {
   // Waits up to timeout_ms for in_flight() to reach 0, serving reports.
   virtual void flush(int timeout_ms) = 0;
   // Purges what is left (each purged record gets a failed DeliveryReport) and
-  // releases every resource. Idempotent.
-  virtual void close() = 0;
+  // releases every resource. Returns the records whose report it could not serve
+  // before the handle was gone (the caller counts them as dropped). Idempotent.
+  virtual std::size_t close() = 0;
   // A short description for logs and status (no secrets).
   virtual std::string describe() const = 0;
 };

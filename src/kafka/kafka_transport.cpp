@@ -229,12 +229,17 @@ class KafkaTransport final : public Transport {
     if (rk_) rd_kafka_flush(rk_, timeout_ms);
   }
 
-  void close() override {
-    if (!rk_) return;
-    // What is still queued or in flight comes back as PURGED delivery reports.
+  std::size_t close() override {
+    if (!rk_) return 0;
+    // What is still queued or in flight comes back as PURGED delivery reports, served
+    // here (in-flight purges come back from the broker threads, later on a busy
+    // machine): wait for them, bounded, and report what never came back.
     rd_kafka_purge(rk_, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-    rd_kafka_poll(rk_, 0);
-    rd_kafka_flush(rk_, 100);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (rd_kafka_outq_len(rk_) > 0 && std::chrono::steady_clock::now() < deadline) {
+      rd_kafka_poll(rk_, 10);
+    }
+    const auto unreported = static_cast<std::size_t>(std::max(0, rd_kafka_outq_len(rk_)));
     for (rd_kafka_topic_t* rkt : topic_handles_) {
       if (rkt) rd_kafka_topic_destroy(rkt);
     }
@@ -248,6 +253,7 @@ class KafkaTransport final : public Transport {
     }
     rd_kafka_destroy(rk);
     connection_.store(ConnectionState::kDown, std::memory_order_relaxed);
+    return unreported;
   }
 
   std::string describe() const override {

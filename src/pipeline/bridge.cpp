@@ -472,6 +472,11 @@ void Bridge::on_delivery(const DeliveryReport& report) {
     failed_terminal_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
+  if (closing_.load(std::memory_order_relaxed)) {
+    // No service thread will produce a retry any more: what close() leaves is dropped_closed.
+    dropped_closed_.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
   failed_retriable_.fetch_add(1, std::memory_order_relaxed);
   // Only reached once the transport gave up on its own retries (a finite
   // message.timeout.ms): produce it again, from the front of the buffer.
@@ -553,7 +558,10 @@ std::size_t Bridge::close(int timeout_ms) {
   }
   dropped_closed_.fetch_add(left_in_buffer, std::memory_order_relaxed);
   const std::uint64_t purged_before = dropped_closed_.load(std::memory_order_relaxed);
-  transport_->close();  // purged records come back as PURGED reports: dropped_closed_
+  // Purged records come back as PURGED reports (dropped_closed_); any whose report the
+  // transport could not serve are counted here, so that none goes unaccounted.
+  const std::size_t unreported = transport_->close();
+  dropped_closed_.fetch_add(unreported, std::memory_order_relaxed);
   const std::uint64_t purged = dropped_closed_.load(std::memory_order_relaxed) - purged_before;
   closed_.store(true, std::memory_order_release);
   close_result_ = left_in_buffer + static_cast<std::size_t>(purged);

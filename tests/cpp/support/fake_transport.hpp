@@ -358,7 +358,10 @@ class FakeTransport final : public Transport {
   std::size_t in_flight() const override { return broker_->in_flight(); }
   ConnectionState connection() const override { return broker_->connection(); }
   void flush(int timeout_ms) override { broker_->flush(timeout_ms); }
-  void close() override { broker_->close(); }
+  std::size_t close() override {
+    broker_->close();
+    return 0;
+  }
   std::string describe() const override { return "fake broker"; }
 
  private:
