@@ -11,7 +11,13 @@ from event_bridge import samples
 from event_bridge.codec import decode
 
 
-def _consume_all(bootstrap: str, topics: list, expected: int, timeout: float = 30.0) -> list:
+def _consume_all(bootstrap: str, topics: list, expected: int, instance: str,
+                 timeout: float = 30.0) -> list:
+    """This run's records (its bridge instance's) from the topics, read from the start.
+
+    A broker used before holds older records on the same topics: they are read past,
+    not counted.
+    """
     from confluent_kafka import Consumer
 
     consumer = Consumer({
@@ -26,7 +32,14 @@ def _consume_all(bootstrap: str, topics: list, expected: int, timeout: float = 3
     try:
         while len(messages) < expected and time.monotonic() < deadline:
             for message in consumer.consume(num_messages=1000, timeout=0.5):
-                if not message.error():
+                if message.error():
+                    continue
+                headers = dict(message.headers() or [])
+                try:
+                    envelope = decode(message.value(), headers.get("content-type"))
+                except ValueError:
+                    continue  # not an envelope: another producer's record
+                if envelope.get("instance") == instance:
                     messages.append(message)
     finally:
         consumer.close()
@@ -78,7 +91,7 @@ def run(bootstrap_servers: Optional[str] = None, *, seed: int = 1, switches: int
     left = stats["buffered_events"] + stats["in_flight"] + stats["dropped"]["closed"]
 
     topics = sorted({t for ts in routes.values() for t in ts})
-    records = _consume_all(bootstrap_servers, topics, stats["delivered"])
+    records = _consume_all(bootstrap_servers, topics, stats["delivered"], stats["instance"])
     per_topic = Counter(m.topic() for m in records)
     verbose = napp._config.verbose_topic
     verbose_bytes = [len(m.value()) for m in records if m.topic() == verbose]
