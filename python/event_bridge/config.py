@@ -32,7 +32,7 @@ class Option:
 
 
 # The one list of options. settings.py of the NApp documents the same names in upper
-# case (tests/napp/test_settings.py::test_settings_py_and_options_agree checks the two
+# case (tests/napp/test_napp_settings.py::test_settings_py_and_options_agree checks the two
 # agree), and the README table is generated from this (tests/python/test_docs.py).
 OPTIONS: tuple[Option, ...] = (
     Option("bootstrap_servers", "str", "", "Broker addresses, \"host:port[,host:port...]\". Required."),
