@@ -644,6 +644,35 @@ TEST_F(BridgeTest, CloseReturnsTheRecordsLeftInFlight) {
   EXPECT_EQ(broker_->reports_failed(), 6u);
 }
 
+// A record whose report the transport could not serve before its handle was gone is
+// counted, not lost: published == delivered + dropped_closed still holds.
+TEST_F(BridgeTest, CloseCountsRecordsTheTransportCouldNotReport) {
+  broker_->hold_deliveries(true);
+  broker_->leave_unreported_at_close(2);
+  auto bridge = start();
+  for (int i = 0; i < 3; ++i) publish(*bridge);
+  ASSERT_TRUE(eventually([&] { return broker_->record_count() == 6; }));
+  EXPECT_EQ(bridge->close(50), 6u);
+  const Stats stats = bridge->stats();
+  EXPECT_EQ(stats.dropped_closed, 6u);
+  EXPECT_EQ(broker_->reports_failed(), 4u);
+}
+
+// A retriable failure reported while closing is not retried (no service thread would
+// produce the retry): it is dropped_closed, and nothing is left in the buffer uncounted.
+TEST_F(BridgeTest, RetriableFailureWhileClosingIsDroppedClosed) {
+  broker_->hold_deliveries(true);
+  broker_->close_with({ErrorClass::kRetriable, "_MSG_TIMED_OUT", "timed out"});
+  auto bridge = start();
+  for (int i = 0; i < 3; ++i) publish(*bridge);
+  ASSERT_TRUE(eventually([&] { return broker_->record_count() == 6; }));
+  EXPECT_EQ(bridge->close(50), 6u);
+  const Stats stats = bridge->stats();
+  EXPECT_EQ(stats.dropped_closed, 6u);
+  EXPECT_EQ(stats.retried, 0u);
+  EXPECT_EQ(stats.buffered_events, 0u);
+}
+
 TEST_F(BridgeTest, CloseFromSeveralThreadsAtOnce) {
   broker_->hold_deliveries(true);
   auto bridge = start();

@@ -72,6 +72,15 @@ class FakeBroker {
     });
   }
   // While on, accepted records stay in flight: poll() and flush() report nothing.
+  // At close(), what is in flight is reported with `error` instead of PURGED.
+  void close_with(DeliveryError error) {
+    change([&] { close_error_ = std::move(error); });
+  }
+  // At close(), the last `records` in flight get no report at all (as when librdkafka's
+  // handle goes before their reports are served); close() returns that count.
+  void leave_unreported_at_close(std::size_t records) {
+    change([&] { unreported_at_close_ = records; });
+  }
   void hold_deliveries(bool on) {
     change([&] { holding_deliveries_ = on; });
   }
@@ -289,24 +298,32 @@ class FakeBroker {
     while (in_flight() > 0 && std::chrono::steady_clock::now() < deadline) poll(1);
   }
 
-  // Purges what is in flight: each record gets a failed "PURGED" report.
-  void close() {
+  // Purges what is in flight: each record gets a failed report (PURGED unless
+  // close_with() said otherwise), but for the unreported ones, whose count it returns.
+  std::size_t close() {
     std::vector<Due> due;
     Transport::DeliveryHandler handler;
+    std::size_t unreported = 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       ++close_calls_;
-      if (closed_) return;
+      if (closed_) return 0;
       closed_ = true;
       while (!in_flight_records_.empty()) {
-        due.push_back(Due{std::move(in_flight_records_.front()), false,
-                          {ErrorClass::kTerminal, "PURGED", "purged by close()"}});
+        if (in_flight_records_.size() <= unreported_at_close_) {
+          unreported = in_flight_records_.size();
+          in_flight_records_.clear();
+          break;
+        }
+        due.push_back(Due{std::move(in_flight_records_.front()), false, close_error_});
         in_flight_records_.pop_front();
         ++reports_failed_;
       }
+      if (unreported) in_flight_.fetch_sub(unreported, std::memory_order_acq_rel);
       handler = handler_;
     }
     deliver(due, handler);
+    return unreported;
   }
 
   mutable std::mutex mutex_;
@@ -335,6 +352,8 @@ class FakeBroker {
   std::size_t reports_ok_ = 0;
   std::size_t reports_failed_ = 0;
   std::size_t close_calls_ = 0;
+  DeliveryError close_error_{ErrorClass::kTerminal, "PURGED", "purged by close()"};
+  std::size_t unreported_at_close_ = 0;
   bool closed_ = false;
 
   std::atomic<std::size_t> in_flight_{0};
@@ -358,10 +377,7 @@ class FakeTransport final : public Transport {
   std::size_t in_flight() const override { return broker_->in_flight(); }
   ConnectionState connection() const override { return broker_->connection(); }
   void flush(int timeout_ms) override { broker_->flush(timeout_ms); }
-  std::size_t close() override {
-    broker_->close();
-    return 0;
-  }
+  std::size_t close() override { return broker_->close(); }
   std::string describe() const override { return "fake broker"; }
 
  private:
