@@ -17,8 +17,9 @@ BOOTSTRAP_SERVERS = os.environ.get("KYTOS_EVENT_BRIDGE_BOOTSTRAP_SERVERS", "loca
 # Which controller this is, written into every envelope; "" means the host name.
 SOURCE_ID = os.environ.get("KYTOS_EVENT_BRIDGE_SOURCE_ID", "")
 
-# Event-name regexes (RE2), each matched against the whole name as Kytos matches its
-# listeners ('.' is a wildcard). An empty ALLOW allows everything; DENY wins.
+# Event-name regexes (RE2), each matched against the whole name, as Kytos means its
+# listener patterns ('.' is a wildcard; unlike Kytos, 'a|b' cannot match 'a.x': see
+# docs/ROUTING.md). An empty ALLOW allows everything; DENY wins.
 ALLOW = []
 # The per-chunk raw TCP events and the per-OpenFlow-message events are dropped by
 # default; everything else is broadcast.

@@ -37,7 +37,7 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("bootstrap_servers", "str", "", "Broker addresses, \"host:port[,host:port...]\". Required."),
     Option("source_id", "str", "", "Which controller this is, written into every envelope; empty: the host name."),
-    Option("allow", "list[str]", [], "Event-name regexes (RE2, whole-name match as Kytos does); empty allows all."),
+    Option("allow", "list[str]", [], "Event-name regexes (RE2, matched against the whole name; docs/ROUTING.md); empty allows all."),
     Option("deny", "list[str]", [], "Event-name regexes that are never published; deny wins over allow."),
     Option("verbose_topic_enabled", "bool", True, "Publish every event that passes the filter to verbose_topic."),
     Option("verbose_topic", "str", "kytos.events", "The topic with every event."),

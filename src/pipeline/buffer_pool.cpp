@@ -51,6 +51,11 @@ BufferPool::Buffer BufferPool::take(std::size_t size) {
   return Buffer{std::unique_ptr<char[]>(new char[capacity]), capacity};
 }
 
+std::size_t BufferPool::pooled_bytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return pooled_bytes_;
+}
+
 void BufferPool::give_back(Buffer&& buffer) {
   const int index = buffer.data ? class_of(buffer.capacity) : -1;
   if (index < 0) return;  // freed with `buffer`

@@ -30,13 +30,15 @@ class BufferPool {
   Buffer take(std::size_t size);
   // Keeps the buffer for reuse, or frees it when its class is full.
   void give_back(Buffer&& buffer);
+  // The bytes of the buffers kept for reuse now.
+  std::size_t pooled_bytes() const;
   // The capacity take(size) gives.
   static std::size_t capacity_for(std::size_t size);
 
  private:
   static int class_of(std::size_t capacity);  // -1: not pooled
   static constexpr int kClasses = 4 * 8 + 1;  // 256 B .. 64 KiB, quarter octaves
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::vector<Buffer> free_[kClasses];
   std::size_t pooled_bytes_ = 0;
 };
