@@ -12,7 +12,7 @@ import pytest
 
 from event_bridge.testing import MockCluster
 
-from conftest import KEY, mock_settings, napp_copy, set_settings, status
+from napp_support import KEY, mock_settings, napp_copy, set_settings, status
 
 def test_loads_at_startup_on_the_loop_thread_and_publishes(tmp_path, mock, standin_controller):
     controller = standin_controller(napp_copy(tmp_path, **mock_settings(mock)))

@@ -13,7 +13,7 @@ import pytest
 from event_bridge import OPTIONS
 from event_bridge.settings import FLUSH_TIMEOUT_MAX, NAPP_SETTINGS, setting_name
 
-from conftest import KEY, NAPP_SOURCE_DIR, Expr, mock_settings, napp_copy, set_settings, status
+from napp_support import KEY, NAPP_SOURCE_DIR, Expr, mock_settings, napp_copy, set_settings, status
 
 NAPP_LOGGER = "kytos.napps.kytos/event_bridge"
 
