@@ -28,6 +28,7 @@ class MessageBuffer {
 
   // What msgpack::packer calls.
   void write(const char* data, std::size_t size) {
+    if (size == 0) return;  // an empty str or bin body may come with a null pointer
     std::memcpy(room(size), data, size);
     size_ += size;
   }

@@ -109,7 +109,8 @@ JsonWriter::JsonWriter() : buffer_(nullptr, kInitialCapacity), out_(buffer_) {}
 
 void JsonWriter::text(std::string_view value) {
   const std::string_view valid = well_formed_utf8(value, scratch_);
-  out_.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
+  // RapidJSON asserts a non-null pointer, which an empty string_view need not have.
+  out_.String(valid.empty() ? "" : valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
 }
 
 void JsonWriter::begin_map(std::size_t) { out_.StartObject(); }
